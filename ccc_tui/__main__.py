@@ -1,0 +1,3 @@
+from ccc_tui.cli import main
+
+raise SystemExit(main())

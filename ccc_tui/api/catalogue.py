@@ -1,0 +1,131 @@
+"""What the documented event codes and SIP release reasons mean, in plain words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ccc_tui.api.models import Lane, ReleaseReason
+
+
+@dataclass(frozen=True, slots=True)
+class EventInfo:
+    lane: Lane
+    label_zh: str  # the seed document's Chinese label
+    description: str  # plain English
+
+
+EVENTS: dict[str, EventInfo] = {
+    "EnterIVR": EventInfo(Lane.IVR, "进入IVR", "entered the IVR"),
+    "EnterQueue": EventInfo(Lane.QUEUE, "进入队列", "entered the queue"),
+    "ACDOverflow": EventInfo(Lane.QUEUE, "队列溢出", "queue overflowed"),
+    "AbandonedRing": EventInfo(Lane.QUEUE, "振铃放弃", "abandoned while ringing"),
+    "NormalEnd": EventInfo(Lane.QUEUE, "队列中正常结束", "left the queue normally"),
+    "AbandonedInQueue": EventInfo(Lane.QUEUE, "进入放弃队列", "abandoned in the queue"),
+    "WaitingInQueue": EventInfo(Lane.QUEUE, "进入等待队列", "waiting in the queue"),
+    "Ring": EventInfo(Lane.AGENT, "振铃", "agent's phone rang"),
+    "Talk": EventInfo(Lane.AGENT, "通话", "talking"),
+    "GiveUp": EventInfo(Lane.AGENT, "放弃", "given up"),
+    "End": EventInfo(Lane.AGENT, "结束", "call ended"),
+    "Handle": EventInfo(Lane.AGENT, "挂断", "hung up / after-call work"),
+    "CallForHelp": EventInfo(Lane.AGENT, "发起求助", "agent asked for help"),
+    "CallForHelpSuccess": EventInfo(Lane.AGENT, "求助成功", "help joined"),
+    "SetUpMeeting": EventInfo(Lane.AGENT, "会议建立", "conference set up"),
+    "Dial": EventInfo(Lane.AGENT, "拨号", "agent dialled out"),
+    "LaunchTransfer": EventInfo(Lane.AGENT, "转接", "transfer started"),
+}
+
+LANE_LABELS_ZH = {Lane.IVR: "IVR", Lane.QUEUE: "队列", Lane.AGENT: "坐席", Lane.OTHER: "其他"}
+
+
+def lane_of(event: str, event_type: str = "") -> Lane:
+    """DetailData.EventType wins when it names a lane; else the documented lane of the event."""
+    try:
+        return Lane(event_type.strip().lower())
+    except ValueError:
+        pass
+    info = EVENTS.get(event)
+    return info.lane if info else Lane.OTHER
+
+
+def event_label(event: str, language: str = "en") -> str:
+    info = EVENTS.get(event)
+    if language.startswith("zh") and info:
+        return info.label_zh
+    return event
+
+
+def event_description(event: str) -> str:
+    info = EVENTS.get(event)
+    return info.description if info else ""
+
+
+_SIP: dict[int, str] = {
+    200: "the call was answered and ended normally",
+    300: "the callee has several possible destinations",
+    301: "the number moved permanently",
+    302: "the call was redirected",
+    380: "an alternative service was offered",
+    400: "the request was malformed (a signalling error)",
+    401: "the carrier required authentication",
+    403: "the carrier or callee refused the call",
+    404: "the number does not exist",
+    405: "the method was not allowed by the far end",
+    406: "the far end could not accept the call's format",
+    407: "a proxy required authentication",
+    408: "nobody answered in time (request timeout)",
+    410: "the number is no longer in service",
+    413: "the request was too large",
+    414: "the address was too long",
+    415: "unsupported media type",
+    416: "unsupported address scheme",
+    420: "a required extension was not supported",
+    421: "the far end required an extension",
+    423: "the session interval was too brief",
+    480: "the callee was temporarily unavailable (phone off or out of coverage)",
+    481: "the call leg did not exist any more",
+    482: "a routing loop was detected",
+    483: "too many hops",
+    484: "the number was incomplete",
+    485: "the number was ambiguous",
+    486: "the callee was busy",
+    487: "the caller cancelled before anyone answered",
+    488: "the media could not be negotiated (codec mismatch)",
+    489: "bad event",
+    491: "a request was pending",
+    493: "the request could not be decrypted",
+    500: "the carrier or server had an internal error",
+    501: "the far end does not implement this",
+    502: "a gateway got a bad answer from the next hop",
+    503: "the service was unavailable or overloaded",
+    504: "a gateway timed out waiting for the next hop",
+    505: "SIP version not supported",
+    513: "the message was too large",
+    600: "the callee was busy everywhere",
+    603: "the callee declined the call",
+    604: "the number does not exist anywhere",
+    606: "the callee could not accept the call",
+}
+
+_SIP_RE = re.compile(r"^\s*(\d{3})\s*(?:[-:]\s*)?(.*)$", re.DOTALL)
+
+
+def parse_release_reason(raw: str) -> ReleaseReason | None:
+    """`487-Request Terminated` → code 487, text, and what it means for this call."""
+    if not raw or not raw.strip():
+        return None
+    match = _SIP_RE.match(raw)
+    if not match:
+        return ReleaseReason(raw=raw, sip_code=None, text=raw.strip(), explanation="")
+    code = int(match.group(1))
+    text = match.group(2).strip()
+    explanation = _SIP.get(code, "")
+    if not explanation:
+        explanation = {
+            2: "the call completed",
+            3: "the call was redirected",
+            4: "the request failed at the far end",
+            5: "a server or carrier failed",
+            6: "the call failed everywhere",
+        }.get(code // 100, "")
+    return ReleaseReason(raw=raw, sip_code=code, text=text, explanation=explanation)
