@@ -1,0 +1,1 @@
+"""Headless subcommands. Each module exposes `register(subparsers)`; none imports Textual."""
