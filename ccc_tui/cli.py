@@ -26,7 +26,9 @@ _VALUE_FLAGS = {"--profile", "--instance-id", "--region", "--endpoint"}
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     """Which instance to talk to; shared by the app and every command."""
     group = parser.add_argument_group("target")
-    group.add_argument("--demo", action="store_true", help="use the built-in emulator; needs no setup")
+    group.add_argument(
+        "--demo", action="store_true", help="use the built-in emulator; needs no setup"
+    )
     group.add_argument("--profile", metavar="NAME", help="configuration profile (CCC_TUI_PROFILE)")
     group.add_argument("--instance-id", metavar="ID", help="CCC instance id (CCC_TUI_INSTANCE_ID)")
     group.add_argument("--region", metavar="R", help="region, default cn-shanghai (CCC_TUI_REGION)")
@@ -43,7 +45,9 @@ def build_app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ccc-tui {__version__}")
     add_target_arguments(parser)
-    parser.add_argument("contact_id", nargs="?", metavar="CONTACT_ID", help="open this call directly")
+    parser.add_argument(
+        "contact_id", nargs="?", metavar="CONTACT_ID", help="open this call directly"
+    )
     return parser
 
 

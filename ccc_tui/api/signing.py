@@ -25,9 +25,7 @@ def percent_encode(value: str) -> str:
 
 
 def canonical_query(params: Mapping[str, str]) -> str:
-    items = sorted(
-        (k, v) for k, v in params.items() if k != "Signature"
-    )
+    items = sorted((k, v) for k, v in params.items() if k != "Signature")
     # Sort by the encoded name's bytes, as the official SDKs do; for ASCII names it is the same.
     items.sort(key=lambda kv: percent_encode(kv[0]).encode())
     return "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in items)

@@ -1,0 +1,441 @@
+"""CccClient: the one shared, signed, async CCC 2017-07-05 client.
+
+One `httpx.AsyncClient` (keep-alive) serves every caller. A semaphore bounds concurrency and an
+optional rate limit spaces request starts; both are shared by everyone holding this client. Reads
+are retried per DESIGN §8 with a fresh nonce and timestamp on every attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import ssl
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from ccc_tui.api import signing, v2017
+from ccc_tui.api.auth import AccessKey
+from ccc_tui.api.errors import (
+    CccError,
+    ConfigurationError,
+    ConnectError,
+    DnsError,
+    NotFoundError,
+    RequestTimeoutError,
+    ServerError,
+    ThrottlingError,
+    TlsError,
+    TransportError,
+)
+from ccc_tui.api.models import Call, CallRecord, DownloadLink, Instance, Page, Recording
+
+log = logging.getLogger("ccc_tui.api")
+
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+ProgressCallback = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 3
+    base_delay: float = 0.25  # seconds; doubles each attempt, with full jitter
+    max_delay: float = 4.0
+    # x-acs-retry-after is honoured up to this cap: a person is waiting.
+    max_retry_after: float = 10.0
+
+
+class RateLimiter:
+    """Spaces request starts at least 1/rate seconds apart, across every caller of one client."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self._clock = clock
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            now = self._clock()
+            wait = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+
+class CccClient:
+    """Signed CCC calls over one keep-alive HTTP client. Use as an async context manager."""
+
+    def __init__(
+        self,
+        credentials: AccessKey,
+        *,
+        endpoint: str,
+        instance_id: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_concurrency: int = 8,
+        rate_limit: float | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        clock: Callable[[], datetime] | None = None,
+        nonce: Callable[[], str] = signing.new_nonce,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        user_agent: str = "ccc-tui",
+    ) -> None:
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self._credentials = credentials
+        self.endpoint = endpoint.rstrip("/")
+        self.instance_id = instance_id
+        self.retry = retry or RetryPolicy()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._nonce = nonce
+        self._sleep = sleep
+        self._semaphore = asyncio.Semaphore(max_concurrency)
+        self._limiter = RateLimiter(rate_limit) if rate_limit else None
+        self.max_concurrency = max_concurrency
+        self.rate_limit = rate_limit
+        self.last_server_date: datetime | None = None
+        self.request_count = 0
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            timeout=timeout,
+            limits=httpx.Limits(
+                max_connections=max(max_concurrency, 4), max_keepalive_connections=max_concurrency
+            ),
+            headers={"User-Agent": user_agent},
+            follow_redirects=False,
+        )
+
+    @property
+    def key_id_masked(self) -> str:
+        return self._credentials.masked_id
+
+    async def __aenter__(self) -> CccClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ---- the APIs -------------------------------------------------------------------------
+
+    async def get_call_events(self, contact_id: str, *, instance_id: str | None = None) -> Call:
+        """The call's summary and event trail (ListCallEventDetailByContactId)."""
+        action = "ListCallEventDetailByContactId"
+        body = await self.request(
+            action, v2017.call_events_params(self._instance(instance_id), contact_id)
+        )
+        return v2017.parse_call(body, contact_id)
+
+    async def list_recordings(
+        self, contact_id: str, *, instance_id: str | None = None
+    ) -> tuple[Recording, ...]:
+        action = "ListRecordingsByContactId"
+        body = await self.request(
+            action, v2017.recordings_params(self._instance(instance_id), contact_id)
+        )
+        return v2017.parse_recordings(body)
+
+    async def get_call(self, contact_id: str, *, instance_id: str | None = None) -> Call:
+        """Events and recordings, requested concurrently, as one Call."""
+        results = await asyncio.gather(
+            self.get_call_events(contact_id, instance_id=instance_id),
+            self.list_recordings(contact_id, instance_id=instance_id),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        call, recordings = results
+        assert isinstance(call, Call) and isinstance(recordings, tuple)
+        return replace(call, recordings=recordings)
+
+    async def get_download_link(
+        self, file_name: str, *, instance_id: str | None = None, channel: str | None = None
+    ) -> DownloadLink:
+        params = v2017.download_params(self._instance(instance_id), file_name, channel)
+        return v2017.parse_download_link(await self.request("DownloadRecording", params))
+
+    async def list_call_detail_records(
+        self,
+        *,
+        page_number: int = 1,
+        page_size: int = 100,
+        start: datetime | None = None,
+        stop: datetime | None = None,
+        phone_number: str | None = None,
+        criteria: str | None = None,
+        contact_types: Sequence[str] = (),
+        dispositions: Sequence[str] = (),
+        with_recording: bool | None = None,
+        contact_id: str | None = None,
+        order: str | None = None,
+        instance_id: str | None = None,
+    ) -> Page[CallRecord]:
+        params = v2017.call_records_params(
+            self._instance(instance_id),
+            page_number=page_number,
+            page_size=page_size,
+            start=start,
+            stop=stop,
+            phone_number=phone_number,
+            criteria=criteria,
+            contact_types=contact_types,
+            dispositions=dispositions,
+            with_recording=with_recording,
+            contact_id=contact_id,
+            order=order,
+        )
+        body = await self.request("ListCallDetailRecords", params)
+        return v2017.parse_call_records(body, page_number=page_number, page_size=page_size)
+
+    async def list_instances(self) -> tuple[Instance, ...]:
+        return v2017.parse_instances(await self.request("ListInstancesOfUser", {}))
+
+    async def get_instance(self, instance_id: str | None = None) -> Instance:
+        body = await self.request("GetInstance", {"InstanceId": self._instance(instance_id)})
+        return v2017.parse_instance(body)
+
+    async def download_to_file(
+        self,
+        url: str,
+        dest: Path,
+        *,
+        progress: ProgressCallback | None = None,
+        chunk_size: int = 64 * 1024,
+    ) -> Path:
+        """Stream a (pre-signed) URL into `dest`: a 0600 temp file beside it, renamed when complete.
+
+        A failure or cancellation leaves no partial file behind.
+        """
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        tmp = Path(tmp_name)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                async with self._http.stream("GET", url) as response:
+                    if response.status_code >= 400:
+                        await response.aread()
+                        raise NotFoundError(
+                            f"The recording download was refused (HTTP {response.status_code}); "
+                            "the signed URL may have expired.",
+                            code=f"Download.HTTP{response.status_code}",
+                            http_status=response.status_code,
+                            hint="Download again: it asks for a fresh signed URL (valid one hour).",
+                        )
+                    total = _content_length(response)
+                    done = 0
+                    if progress:
+                        progress(0, total)
+                    async for chunk in response.aiter_bytes(chunk_size):
+                        out.write(chunk)
+                        done += len(chunk)
+                        if progress:
+                            progress(done, total)
+            os.replace(tmp, dest)
+            return dest
+        except httpx.HTTPError as exc:
+            tmp.unlink(missing_ok=True)
+            raise _transport_error(exc, "download") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    # ---- the protocol ---------------------------------------------------------------------
+
+    def _instance(self, instance_id: str | None) -> str:
+        chosen = instance_id or self.instance_id
+        if not chosen:
+            raise ConfigurationError(
+                "No CCC instance id is set.",
+                code="Config.NoInstance",
+                hint="Pass --instance-id, set CCC_TUI_INSTANCE_ID, or save one in a profile.",
+            )
+        return chosen
+
+    def _build_request(self, action: str, api_params: Mapping[str, str]) -> httpx.Request:
+        """One attempt's request: common parameters in the query, API parameters in the body.
+
+        The STS token travels in the body: the signature covers query and body alike, and a
+        request's repr (which tracebacks render) shows its URL but never its body.
+        """
+        common = {
+            "Action": action,
+            "Version": v2017.VERSION,
+            "Format": "JSON",
+            "AccessKeyId": self._credentials.key_id,
+            "SignatureMethod": signing.SIGNATURE_METHOD,
+            "SignatureVersion": signing.SIGNATURE_VERSION,
+            "SignatureNonce": self._nonce(),
+            "Timestamp": signing.format_timestamp(self._clock()),
+        }
+        body = dict(api_params)
+        if self._credentials.security_token:
+            body["SecurityToken"] = self._credentials.security_token.reveal()
+        common["Signature"] = signing.sign(
+            "POST", {**common, **body}, self._credentials.secret.reveal()
+        )
+        return self._http.build_request("POST", self.endpoint + "/", params=common, data=body)
+
+    async def request(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
+        """One signed read with retries; returns the decoded success body or raises CccError."""
+        api_params = {k: str(v) for k, v in params.items()}
+        policy = self.retry
+        for attempt in range(1, policy.attempts + 1):
+            try:
+                return await self._attempt(action, api_params)
+            except CccError as exc:
+                if not exc.retryable or attempt >= policy.attempts:
+                    raise
+                delay = self._backoff(attempt, exc)
+                log.debug(
+                    "%s attempt %d failed with %s; retrying in %.2fs",
+                    action,
+                    attempt,
+                    exc.code,
+                    delay,
+                )
+                await self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int, exc: CccError) -> float:
+        policy = self.retry
+        if isinstance(exc, ThrottlingError) and exc.retry_after is not None:
+            return min(exc.retry_after, policy.max_retry_after)
+        ceiling = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)
+
+    async def _attempt(self, action: str, api_params: dict[str, str]) -> dict[str, Any]:
+        async with self._semaphore:
+            if self._limiter:
+                await self._limiter.acquire()
+            started = time.perf_counter()
+            try:
+                response = await self._http.send(self._build_request(action, api_params))
+            except httpx.HTTPError as exc:
+                raise _transport_error(exc, action) from None
+            finally:
+                self.request_count += 1
+        elapsed = (time.perf_counter() - started) * 1000
+        self._note_server_date(response)
+        header_request_id = response.headers.get("x-acs-request-id")
+        log.debug(
+            "%s -> HTTP %d in %.0f ms (request id %s)",
+            action,
+            response.status_code,
+            elapsed,
+            header_request_id,
+        )
+        try:
+            body = v2017.decode_body(
+                response.content,
+                http_status=response.status_code,
+                action=action,
+                request_id=header_request_id,
+            )
+        except CccError:
+            if response.status_code in RETRYABLE_STATUSES:
+                # A proxy's HTML error page: the status is all we have, and it is retryable.
+                raise ServerError(
+                    f"HTTP {response.status_code} with a non-CCC body from {response.url.host}.",
+                    code=f"HTTP{response.status_code}",
+                    http_status=response.status_code,
+                    action=action,
+                    request_id=header_request_id,
+                    hint="A proxy or gateway failed in front of CCC; retried. Try again shortly.",
+                ) from None
+            raise
+        v2017.raise_for_error(
+            body,
+            http_status=response.status_code,
+            action=action,
+            retry_after=_retry_after(response),
+        )
+        return body
+
+    def _note_server_date(self, response: httpx.Response) -> None:
+        value = response.headers.get("date")
+        if not value:
+            return
+        with contextlib.suppress(TypeError, ValueError):
+            self.last_server_date = parsedate_to_datetime(value)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """x-acs-retry-after is milliseconds (what the official SDK sleeps)."""
+    value = response.headers.get("x-acs-retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0) / 1000.0
+    except ValueError:
+        return None
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    try:
+        return int(response.headers["content-length"])
+    except (KeyError, ValueError):
+        return None
+
+
+_DNS_MARKERS = (
+    "name or service not known",
+    "nodename nor servname",
+    "getaddrinfo",
+    "temporary failure in name resolution",
+    "no address associated",
+    "name resolution",
+)
+
+
+def _transport_error(exc: httpx.HTTPError, action: str) -> TransportError:
+    """Map httpx's exceptions to our clear transport types (no secrets: the URL is not echoed)."""
+    host = ""
+    with contextlib.suppress(RuntimeError):
+        host = exc.request.url.host
+    where = f" to {host}" if host else ""
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeoutError(
+            f"The request{where} timed out ({type(exc).__name__}).", action=action
+        )
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 8:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    text = " ".join(str(e) for e in chain).lower()
+    if any(isinstance(e, ssl.SSLError) for e in chain) or "certificate" in text or "ssl" in text:
+        return TlsError(f"The TLS handshake{where} failed: {chain[-1]}", action=action)
+    if isinstance(exc, httpx.ConnectError):
+        if any(marker in text for marker in _DNS_MARKERS):
+            return DnsError(
+                f"The host name{where.replace(' to', '')} did not resolve.", action=action
+            )
+        return ConnectError(f"Could not connect{where}: {chain[-1]}", action=action)
+    return TransportError(
+        f"The connection{where} failed: {type(exc).__name__}: {exc}", action=action
+    )

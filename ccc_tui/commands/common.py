@@ -1,0 +1,83 @@
+"""What every headless command shares: contact id checks, building the client, printing errors."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from ccc_tui.api.client import CccClient
+from ccc_tui.api.errors import EXIT_CONFIG, CccError, ConfigurationError
+from ccc_tui.config import Target, resolve_target
+from ccc_tui.credentials import resolve_credentials
+from ccc_tui.text import safe_text
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+CONTACT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def normalise_contact_id(raw: str) -> str:
+    """Pasted ids often carry spaces or a newline: strip them, then check the shape."""
+    value = "".join(raw.split())
+    if not CONTACT_ID_RE.fullmatch(value):
+        if not value:
+            raise ValueError("a ContactId cannot be empty")
+        if len(value) > 64:
+            raise ValueError(f"a ContactId has at most 64 characters (this one has {len(value)})")
+        bad = sorted({c for c in value if not (c.isascii() and (c.isalnum() or c in "._-"))})
+        shown = ", ".join(repr(c) for c in bad[:5])
+        raise ValueError(f"a ContactId is letters, digits, '-', '_' and '.'; found {shown}")
+    return value
+
+
+def target_from_args(args: argparse.Namespace) -> Target:
+    return resolve_target(
+        profile=getattr(args, "profile", None),
+        instance_id=getattr(args, "instance_id", None),
+        region=getattr(args, "region", None),
+        endpoint=getattr(args, "endpoint", None),
+    )
+
+
+def build_client(args: argparse.Namespace, **options: object) -> CccClient:
+    """The client the flags ask for: the in-process emulator with --demo, else the real target."""
+    if getattr(args, "demo", False):
+        from ccc_tui.demo import demo_client
+
+        return demo_client(**options)  # type: ignore[arg-type]
+    target = target_from_args(args)
+    credentials = resolve_credentials(target.profile)
+    if not target.instance_id:
+        raise ConfigurationError(
+            "No CCC instance id is set.",
+            code="Config.NoInstance",
+            hint="Pass --instance-id, set CCC_TUI_INSTANCE_ID, or save one in a profile (ccc-tui login).",
+        )
+    return CccClient(
+        credentials,
+        endpoint=target.endpoint_url,
+        instance_id=target.instance_id,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def print_error(error: CccError, *, context: str = "", stream: TextIO | None = None) -> None:
+    """Code, message, plain-words hint and request id, on stderr; server text neutralised."""
+    out = stream or sys.stderr
+    where = f"{context}: " if context else ""
+    print(f"error: {where}{error.code}: {safe_text(error.message, 400)}", file=out)
+    if error.hint:
+        print(f"  hint: {error.hint}", file=out)
+    if error.request_id:
+        print(f"  request id: {safe_text(error.request_id, 80)}", file=out)
+
+
+def worst_exit(codes: Iterable[int]) -> int:
+    """Configuration problems (3) outrank API failures (1), which outrank success (0)."""
+    codes = list(codes)
+    if EXIT_CONFIG in codes:
+        return EXIT_CONFIG
+    return max(codes, default=EXIT_OK)

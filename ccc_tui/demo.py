@@ -1,0 +1,45 @@
+"""The embedded default: a CccClient wired to the in-process emulator (no socket, no setup)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from ccc_tui.api.auth import AccessKey, Secret
+from ccc_tui.api.client import CccClient
+from ccc_tui.emulator import (
+    DEFAULT_PORT,
+    DEMO_ACCESS_KEY_ID,
+    DEMO_ACCESS_KEY_SECRET,
+    DEMO_INSTANCE_ID,
+    Faults,
+    create_app,
+)
+from ccc_tui.emulator.dataset import Dataset
+
+# The in-process transport answers every request itself; this URL only names the emulator.
+DEMO_ENDPOINT = f"http://127.0.0.1:{DEFAULT_PORT}"
+
+
+def demo_credentials() -> AccessKey:
+    return AccessKey(DEMO_ACCESS_KEY_ID, Secret(DEMO_ACCESS_KEY_SECRET), source="demo")
+
+
+def demo_client(
+    *,
+    faults: Faults | None = None,
+    anchor: datetime | None = None,
+    dataset: Dataset | None = None,
+    **client_options: Any,
+) -> CccClient:
+    """A client against a fresh in-process emulator. `client_options` go to CccClient."""
+    app = create_app(dataset=dataset or Dataset(anchor=anchor), faults=faults)
+    return CccClient(
+        demo_credentials(),
+        endpoint=DEMO_ENDPOINT,
+        instance_id=DEMO_INSTANCE_ID,
+        transport=httpx.ASGITransport(app=app),
+        **client_options,
+    )
