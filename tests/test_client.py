@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import ssl
 import stat
@@ -372,7 +373,7 @@ async def test_rate_limiter_spaces_request_starts() -> None:
 
     async with make_client(Script(stamp), rate_limit=50.0) as client:
         await asyncio.gather(*(client.get_call_events(str(i)) for i in range(5)))
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert all(gap >= 0.015 for gap in gaps), gaps
     assert starts[-1] - starts[0] >= 0.075
 

@@ -1,0 +1,144 @@
+"""The history store: newest first, survives reopening and a killed writer, recovers from junk."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime
+from itertools import count
+from pathlib import Path
+
+import pytest
+
+from ccc_tui.api.catalogue import parse_release_reason
+from ccc_tui.api.models import Call, CallEvent, Lane
+from ccc_tui.store import HistoryStore, outcome_of
+
+START = datetime(2019, 4, 17, 9, 10, 46, tzinfo=UTC)
+
+
+def make_call(contact_id: str, **kw: object) -> Call:
+    fields: dict[str, object] = {
+        "caller": "80315543",
+        "callee": "13501215646",
+        "direction": "Outbound",
+        "start": START,
+        "release_agent": "agent",
+        "release_reason": parse_release_reason("487-Request Terminated"),
+        "events": (CallEvent(time=START, event="Dial", lane=Lane.AGENT, duration=9),),
+    }
+    fields.update(kw)
+    return Call(contact_id=contact_id, **fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def clock() -> count[int]:
+    return count(1_700_000_000_000, 1000)
+
+
+def test_newest_first_and_relookup_moves_to_top(tmp_path: Path, clock: count[int]) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3", now_ms=lambda: next(clock))
+    for cid in ("1", "2", "3"):
+        store.record(make_call(cid), "inst")
+    assert [e.contact_id for e in store.recent()] == ["3", "2", "1"]
+    store.record(make_call("1"), "inst")
+    assert [e.contact_id for e in store.recent()] == ["1", "3", "2"]
+    assert len(store.recent(limit=2)) == 2
+
+
+def test_entry_summarises_the_call(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    entry = store.record(make_call("1096645650"), "inst")
+    again = store.get("1096645650", "inst")
+    assert again == entry
+    assert entry.caller == "80315543"
+    assert entry.start == START
+    assert entry.duration_s == 9
+    assert entry.event_count == 1
+    assert "agent hung up" in entry.outcome
+    assert "487" in entry.outcome
+
+
+def test_history_is_per_instance(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    store.record(make_call("1"), "a")
+    store.record(make_call("1"), "b")
+    assert len(store.recent()) == 2
+    assert [e.instance_id for e in store.recent(instance_id="b")] == ["b"]
+    assert store.remove("1", "a")
+    assert not store.remove("1", "a")
+    store.clear()
+    assert store.recent() == []
+
+
+def test_survives_reopening_and_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "h.sqlite3"
+    store = HistoryStore(path)
+    store.record(make_call("42"), "inst")
+    store.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [e.contact_id for e in HistoryStore(path).recent()] == ["42"]
+
+
+def test_killed_writer_leaves_a_readable_store(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    HistoryStore(path).record(make_call("before"), "inst")
+    script = textwrap.dedent(
+        f"""
+        import os, sys, itertools
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+        from tests.test_store import make_call
+        from ccc_tui.store import HistoryStore
+        store = HistoryStore(__import__('pathlib').Path({str(path)!r}))
+        for i in itertools.count():
+            store.record(make_call(f"k{{i}}"), "inst")
+            if i == 50:
+                print("ready", flush=True)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == b"ready"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    entries = HistoryStore(path).recent(limit=10_000)
+    ids = {e.contact_id for e in entries}
+    assert "before" in ids
+    assert len(ids) >= 52
+
+
+def test_a_file_that_is_not_a_database_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    store = HistoryStore(path)
+    store.record(make_call("1"), "inst")
+    assert [e.contact_id for e in store.recent()] == ["1"]
+    aside = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+    assert len(aside) == 1
+    assert aside[0].read_bytes().startswith(b"this is not sqlite")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        (
+            {"release_agent": "customer", "release_reason": parse_release_reason("200-OK")},
+            "customer hung up · 200",
+        ),
+        ({"release_agent": "", "release_reason": None}, "ended"),
+        ({"release_agent": "agent", "release_reason": None}, "agent hung up"),
+    ],
+)
+def test_outcome_words(kw: dict[str, object], expected: str) -> None:
+    assert outcome_of(make_call("1", **kw)).startswith(expected)
+
+
+def test_unknown_contact_outcome() -> None:
+    assert outcome_of(Call(contact_id="nope")) == "not found"
