@@ -18,9 +18,13 @@ from ccc_tui import __version__
 COMMANDS: dict[str, str] = {
     "show": "ccc_tui.commands.show",
     "emulator": "ccc_tui.commands.emulator",
+    "config": "ccc_tui.commands.config_cmd",
+    "login": "ccc_tui.commands.login",
+    "logout": "ccc_tui.commands.login",
+    "doctor": "ccc_tui.commands.doctor",
 }
 
-_VALUE_FLAGS = {"--profile", "--instance-id", "--region", "--endpoint"}
+_VALUE_FLAGS = {"--profile", "--instance-id", "--region", "--endpoint", "--access-key-id"}
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,38 +1,150 @@
-"""Where the app points: profile, instance, region, endpoint. Flags > CCC_TUI_* env > profile > defaults.
+"""Where the app points and how it looks: profiles and settings in `config.toml`.
 
-This module never imports Textual. The TOML profile file arrives with the configuration work; until
-then a profile contributes nothing and the env vars and flags decide.
+Precedence, per value: command-line flags > `CCC_TUI_*` env vars > the selected profile >
+(region only) `ALIBABA_CLOUD_REGION_ID` > defaults. `Target.sources` records which one won.
+
+The file lives in the platformdirs user config dir for `ccc-tui` (`CCC_TUI_CONFIG` overrides it):
+
+    default_profile = "prod"       # top level: the default profile, the theme, other UI settings
+    theme = "textual-dark"
+
+    [profiles.prod]
+    instance_id = "9cfad875-…"
+    region = "cn-shanghai"         # default cn-shanghai
+    endpoint = "https://…"         # optional; derived from the region when absent
+    access_key_id = "LTAI…"        # optional and not secret; the secret lives in the OS keyring
+    time_zone = "Asia/Shanghai"    # default: the machine's zone
+    language = "en"                # en | zh (event labels)
+    download_dir = "~/calls"       # default: <user downloads dir>/ccc-tui
+
+Reading uses the stdlib `tomllib`; edits go through `tomlkit` (imported only when writing) so the
+user's comments and layout survive, and land atomically (temp file + rename) with mode 0600.
+This module never imports Textual.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Mapping
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from ipaddress import ip_address
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+import platformdirs
 
 from ccc_tui.api.errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
+
+APP_NAME = "ccc-tui"
 DEFAULT_REGION = "cn-shanghai"
 DEFAULT_PROFILE = "default"
+DEFAULT_LANGUAGE = "en"
+LANGUAGES = ("en", "zh")
+
+ENV_CONFIG = "CCC_TUI_CONFIG"
+ENV_PROFILE = "CCC_TUI_PROFILE"
+ENV_INSTANCE_ID = "CCC_TUI_INSTANCE_ID"
+ENV_REGION = "CCC_TUI_REGION"
+ENV_ENDPOINT = "CCC_TUI_ENDPOINT"
+# The ecosystem's region variable (aliyun CLI, SDKs). It ranks below our own profile: a profile
+# is a deliberate ccc-tui choice, while this variable is often set for unrelated tools.
+ENV_ALIBABA_REGION = "ALIBABA_CLOUD_REGION_ID"
+
+PROFILE_KEYS = (
+    "instance_id",
+    "region",
+    "endpoint",
+    "access_key_id",
+    "time_zone",
+    "language",
+    "download_dir",
+)
+# Keys that must never sit in the file: refused with a pointer to `ccc-tui login`.
+SECRET_KEYS = frozenset(
+    {"access_key_secret", "secret", "security_token", "sts_token", "password", "accesskeysecret"}
+)
+
+_HEADER = (
+    "# ccc-tui settings. Secrets never go here: `ccc-tui login` stores them in the OS keyring.\n"
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """The effective settings of one run, and where each value came from."""
+class EnvView(Mapping[str, str]):
+    """A read-only view of the environment whose repr hides it.
 
-    profile: str = DEFAULT_PROFILE
-    instance_id: str | None = None
-    region: str = DEFAULT_REGION
-    endpoint: str | None = None
-    time_zone: str | None = None
-    language: str = "en"
-    sources: Mapping[str, str] = field(default_factory=dict)
+    Frames holding `os.environ` would print every variable, credentials included, in a traceback
+    rendered with locals; holding this view instead keeps them out.
+    """
 
-    @property
-    def endpoint_url(self) -> str:
-        return self.endpoint or endpoint_for_region(self.region)
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        self._data: Mapping[str, str] = os.environ if data is None else data
+
+    def __getitem__(self, key: str) -> str:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return "EnvView(<hidden>)"
+
+    def value(self, name: str) -> str | None:
+        """The stripped value of a variable, or None when it is unset or blank."""
+        text = self._data.get(name, "").strip()
+        return text or None
+
+
+def env_view(env: Mapping[str, str] | None = None) -> EnvView:
+    return env if isinstance(env, EnvView) else EnvView(env)
+
+
+# ---- where files live ---------------------------------------------------------------------------
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    override = env_view(env).value(ENV_CONFIG)
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def history_db_path() -> Path:
+    return data_dir() / "history.sqlite3"
+
+
+def log_dir() -> Path:
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
+def default_downloads_dir() -> Path:
+    return platformdirs.user_downloads_path() / APP_NAME
+
+
+def downloads_dir(target: Target | None = None) -> Path:
+    """Where recordings go: the profile's download_dir, else <user downloads>/ccc-tui."""
+    if target is not None and target.download_dir is not None:
+        return target.download_dir
+    return default_downloads_dir()
+
+
+# ---- endpoints ----------------------------------------------------------------------------------
 
 
 def endpoint_for_region(region: str) -> str:
@@ -67,6 +179,505 @@ def validate_endpoint(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+# ---- value validation (shared by the file, the env vars, the flags and the settings screen) -----
+
+_REGION_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+_KEY_ID_RE = re.compile(r"^[A-Za-z0-9._-]{3,128}$")
+_PROFILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_CONTROL_RE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {_toml_type(value)}")
+    text = value.strip()
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _check_instance_id(value: object) -> str:
+    text = _text(value)
+    if len(text) > 128 or _CONTROL_RE.search(text):
+        raise ValueError("not an instance id (no spaces or control characters, at most 128)")
+    return text
+
+
+def _check_region(value: object) -> str:
+    text = _text(value)
+    if not _REGION_RE.match(text):
+        raise ValueError(f"{text!r} is not a region name like cn-shanghai")
+    return text
+
+
+class InvalidValue(ValueError):
+    """A ValueError that keeps the code and hint of a more specific ConfigurationError."""
+
+    def __init__(self, message: str, code: str, hint: str | None) -> None:
+        super().__init__(message)
+        self.code, self.hint = code, hint
+
+
+def _check_endpoint(value: object) -> str:
+    text = _text(value)
+    try:
+        return validate_endpoint(text)
+    except ConfigurationError as exc:
+        raise InvalidValue(exc.message, exc.code, exc.hint) from None
+
+
+def _check_key_id(value: object) -> str:
+    text = _text(value)
+    if not _KEY_ID_RE.match(text):
+        raise ValueError("not an AccessKey id (letters, digits, '.', '_', '-')")
+    return text
+
+
+def check_time_zone(value: object) -> str:
+    """An IANA zone name such as Asia/Shanghai, or `local` for the machine's zone."""
+    text = _text(value)
+    if text.lower() == "local":
+        return "local"
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{text!r} is not a known time zone (e.g. Asia/Shanghai, UTC)") from None
+    return text
+
+
+def _check_language(value: object) -> str:
+    text = _text(value).lower()
+    if text not in LANGUAGES:
+        raise ValueError(f"{text!r} is not one of {', '.join(LANGUAGES)}")
+    return text
+
+
+def _check_dir(value: object) -> str:
+    return _text(value)
+
+
+_VALIDATORS: dict[str, Callable[[object], str]] = {
+    "instance_id": _check_instance_id,
+    "region": _check_region,
+    "endpoint": _check_endpoint,
+    "access_key_id": _check_key_id,
+    "time_zone": check_time_zone,
+    "language": _check_language,
+    "download_dir": _check_dir,
+}
+
+
+def validate_profile_value(key: str, value: object) -> str:
+    """The normalised value of a profile key; ValueError with a plain message when invalid."""
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        raise ValueError(_unknown_key_message(key))
+    return validator(value)
+
+
+def validate_profile_name(name: str) -> str:
+    if not isinstance(name, str) or not _PROFILE_RE.match(name):
+        raise ConfigurationError(
+            f"{name!r} is not a valid profile name.",
+            code="Config.Profile",
+            hint="Use letters, digits, '_' and '-' (at most 64), starting with a letter or digit.",
+        )
+    return name
+
+
+def _unknown_key_message(key: str) -> str:
+    if key.lower().replace("-", "_") in SECRET_KEYS:
+        return "secrets never go in the config file; store them with `ccc-tui login`"
+    close = difflib.get_close_matches(key.replace("-", "_"), PROFILE_KEYS, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else f" (known: {', '.join(PROFILE_KEYS)})"
+    return f"unknown profile setting{hint}"
+
+
+def _toml_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
+
+
+# ---- the parsed file ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One `[profiles.NAME]` table, validated. None means "not set here"."""
+
+    name: str
+    instance_id: str | None = None
+    region: str | None = None
+    endpoint: str | None = None
+    access_key_id: str | None = None
+    time_zone: str | None = None
+    language: str | None = None
+    download_dir: str | None = None
+
+    def values(self) -> dict[str, str]:
+        """The keys this profile sets, in PROFILE_KEYS order."""
+        return {k: v for k in PROFILE_KEYS if (v := getattr(self, k)) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole file. `exists` is False when there is no file yet (all defaults)."""
+
+    path: Path
+    exists: bool = False
+    default_profile: str | None = None
+    theme: str | None = None
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)  # other top-level (UI) settings
+
+    def profile(self, name: str) -> Profile | None:
+        return self.profiles.get(name)
+
+    def describe(self, name: str) -> str:
+        """How a value from this profile is attributed in `Target.sources`."""
+        return f"profile {name} ({self.path})"
+
+
+def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate the config file; a missing file is an empty Config.
+
+    Raises ConfigurationError naming the file, the line and the key when the file is invalid.
+    """
+    path = config_path(env) if path is None else Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path, exists=False)
+    except IsADirectoryError:
+        raise _config_error(path, None, None, "a directory, not a file") from None
+    except OSError as exc:
+        raise _config_error(path, None, None, f"cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _config_error(path, line, None, "not UTF-8 text") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = _error_line(message)
+        key = _key_at_line(text, line) if line else None
+        # tomllib's message ends with "(at line N, column M)"; we state the line ourselves.
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)\s*$", "", message)
+        raise _config_error(path, line, key, f"not valid TOML: {reason}") from None
+
+    def fail(keys: tuple[str, ...], problem: str) -> ConfigurationError:
+        return _config_error(path, _find_line(text, keys), ".".join(keys), problem)
+
+    default_profile = data.get("default_profile")
+    if default_profile is not None and not (
+        isinstance(default_profile, str) and _PROFILE_RE.match(default_profile)
+    ):
+        raise fail(("default_profile",), "must be a profile name (a string)")
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        raise fail(("theme",), f"expected a string, got {_toml_type(theme)}")
+
+    profiles: dict[str, Profile] = {}
+    tables = data.get("profiles", {})
+    if not isinstance(tables, dict):
+        raise fail(("profiles",), "must be a table of [profiles.NAME] tables")
+    for name, table in tables.items():
+        if not _PROFILE_RE.match(name):
+            raise fail(("profiles", name), "not a valid profile name (letters, digits, _ and -)")
+        if not isinstance(table, dict):
+            raise fail(("profiles", name), f"must be a table, got {_toml_type(table)}")
+        values: dict[str, str] = {}
+        for key, value in table.items():
+            try:
+                values[key] = validate_profile_value(key, value)
+            except ValueError as exc:
+                # The message never echoes a value that could be a secret (SECRET_KEYS).
+                raise fail(("profiles", name, key), str(exc)) from None
+        profiles[name] = Profile(name=name, **values)
+
+    for key in data:
+        if key.lower() in SECRET_KEYS:
+            raise fail((key,), _unknown_key_message(key))
+    settings = {k: v for k, v in data.items() if k not in ("default_profile", "theme", "profiles")}
+    return Config(
+        path=path,
+        exists=True,
+        default_profile=default_profile,
+        theme=theme,
+        profiles=profiles,
+        settings=settings,
+    )
+
+
+def _config_error(
+    path: Path, line: int | None, key: str | None, problem: str
+) -> ConfigurationError:
+    where = f"{path}, line {line}" if line else str(path)
+    if key:
+        where += f", key {key!r}"
+    return ConfigurationError(
+        f"{where}: {problem}.",
+        code="Config.Invalid",
+        hint=f"Fix or remove the file ({path}); `ccc-tui config show` checks it.",
+    )
+
+
+def _error_line(message: str) -> int | None:
+    match = re.search(r"at line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+# A minimal TOML line scanner, only to point at the line of a key: tomllib keeps no positions.
+_HEADER_RE = re.compile(r"^\s*\[\[?\s*(?P<name>[^\]]+?)\s*\]\]?\s*(#.*)?$")
+_PART = r"(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')"
+_KEYVAL_RE = re.compile(rf"^\s*(?P<key>{_PART}(?:\s*\.\s*{_PART})*)\s*=")
+_PART_RE = re.compile(r"[A-Za-z0-9_-]+|\"([^\"]*)\"|'([^']*)'")
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    parts = []
+    for m in _PART_RE.finditer(dotted):
+        parts.append(m.group(1) if m.group(1) is not None else m.group(2) or m.group(0))
+    return tuple(parts)
+
+
+def _scan(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(line number, full key path) for every table header and key = value line."""
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER_RE.match(line)
+        if header:
+            table = _split_key(header.group("name"))
+            yield number, table
+            continue
+        keyval = _KEYVAL_RE.match(line)
+        if keyval:
+            yield number, table + _split_key(keyval.group("key"))
+
+
+def _find_line(text: str, keys: tuple[str, ...]) -> int | None:
+    """The line defining `keys`, else the line of its deepest defined parent."""
+    best: tuple[int, int] | None = None  # (depth, line)
+    for number, path in _scan(text):
+        if path == keys:
+            return number
+        depth = len(path)
+        if depth < len(keys) and keys[:depth] == path and (best is None or depth > best[0]):
+            best = (depth, number)
+    return best[1] if best else None
+
+
+def _key_at_line(text: str, line: int) -> str | None:
+    for number, path in _scan(text):
+        if number == line:
+            return ".".join(path)
+        if number > line:
+            break
+    return None
+
+
+# ---- editing ------------------------------------------------------------------------------------
+
+
+def _edit(path: Path | None, change: Callable[[TOMLDocument], None]) -> Config:
+    """Read, change and atomically rewrite the file; refuses to touch an invalid file."""
+    import tomlkit
+
+    path = config_path() if path is None else Path(path)
+    current = load_config(path)  # raises on an invalid file: never overwrite what we can't read
+    text = path.read_text(encoding="utf-8") if current.exists else _HEADER
+    doc = tomlkit.parse(text)
+    change(doc)
+    new_text = tomlkit.dumps(doc)
+    updated = parse_config(new_text, path)  # what we write must read back
+    atomic_write(path, new_text)
+    return updated
+
+
+def _profiles_table(doc: TOMLDocument) -> Any:
+    import tomlkit
+
+    if "profiles" not in doc:
+        doc["profiles"] = tomlkit.table(is_super_table=True)
+    return doc["profiles"]
+
+
+def save_profile(
+    name: str, fields: Mapping[str, object | None], *, path: Path | None = None
+) -> Config:
+    """Set (or, with None or "", remove) keys of profile `name`, creating it when needed."""
+    import tomlkit
+
+    validate_profile_name(name)
+    clean: dict[str, str | None] = {}
+    for key, value in fields.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if key not in PROFILE_KEYS:
+                raise ConfigurationError(
+                    f"{key!r}: {_unknown_key_message(key)}.", code="Config.Invalid"
+                )
+            clean[key] = None
+            continue
+        try:
+            clean[key] = validate_profile_value(key, value)
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"Profile {name}: {key}: {exc}.", code="Config.Invalid"
+            ) from None
+
+    def change(doc: TOMLDocument) -> None:
+        profiles = _profiles_table(doc)
+        if name not in profiles:
+            profiles[name] = tomlkit.table()
+        table = profiles[name]
+        for key, value in clean.items():
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+
+    return _edit(path, change)
+
+
+def delete_profile(name: str, *, path: Path | None = None) -> Config:
+    """Remove a profile (and the default_profile pointing at it)."""
+
+    def change(doc: TOMLDocument) -> None:
+        if "profiles" in doc:
+            doc["profiles"].pop(name, None)  # type: ignore[union-attr]
+        if doc.get("default_profile") == name:
+            doc.pop("default_profile")
+
+    return _edit(path, change)
+
+
+def set_default_profile(name: str | None, *, path: Path | None = None) -> Config:
+    """Make `name` (an existing profile) the default; None removes the setting."""
+    if name is not None:
+        validate_profile_name(name)
+        existing = load_config(path)
+        if name not in existing.profiles:
+            known = ", ".join(existing.profiles) or "none yet"
+            raise ConfigurationError(
+                f"There is no profile {name!r} in {existing.path} (profiles: {known}).",
+                code="Config.Profile",
+                hint=f"Create it first: ccc-tui login --profile {name}, or ccc-tui config set.",
+            )
+
+    def change(doc: TOMLDocument) -> None:
+        if name is None:
+            doc.pop("default_profile", None)
+        else:
+            doc["default_profile"] = name  # tomlkit places a new key above the tables
+
+    return _edit(path, change)
+
+
+def set_setting(
+    key: str, value: str | bool | int | float | None, *, path: Path | None = None
+) -> Config:
+    """Set a top-level UI setting such as `theme` (None removes it)."""
+    if key in ("profiles", "default_profile") or not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", key):
+        raise ConfigurationError(
+            f"{key!r} is not a settable top-level setting.", code="Config.Invalid"
+        )
+    if key.lower() in SECRET_KEYS:
+        raise ConfigurationError(f"{key}: {_unknown_key_message(key)}.", code="Config.Invalid")
+
+    def change(doc: TOMLDocument) -> None:
+        if value is None:
+            doc.pop(key, None)
+        else:
+            doc[key] = value
+
+    return _edit(path, change)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write `text` to `path` via a 0600 temp file in the same directory and a rename.
+
+    A crash leaves either the old file or the new one, never half of one. A symlinked config
+    (dotfile managers) is written through to its target.
+    """
+    path = Path(os.path.realpath(path))
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+        try:
+            dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return
+        try:
+            os.fsync(dir_fd)
+        except OSError:
+            pass
+        finally:
+            os.close(dir_fd)
+
+
+# ---- the effective target -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The effective settings of one run, and where each value came from."""
+
+    profile: str = DEFAULT_PROFILE
+    instance_id: str | None = None
+    region: str = DEFAULT_REGION
+    endpoint: str | None = None
+    time_zone: str | None = None  # None or "local": the machine's zone
+    language: str = DEFAULT_LANGUAGE
+    sources: Mapping[str, str] = field(default_factory=dict)
+    download_dir: Path | None = None  # None: default_downloads_dir()
+    access_key_id: str | None = None  # the profile's (not secret; the keyring holds the secret)
+    config_path: Path | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.endpoint or endpoint_for_region(self.region)
+
+
+def select_profile(
+    profile: str | None, env: Mapping[str, str] | None, config: Config
+) -> tuple[str, str]:
+    """The profile name to use and where that choice came from."""
+    view = env_view(env)
+    if profile:
+        return profile, "flag --profile"
+    if chosen := view.value(ENV_PROFILE):
+        return chosen, f"env {ENV_PROFILE}"
+    if config.default_profile:
+        return config.default_profile, f"config default_profile ({config.path})"
+    return DEFAULT_PROFILE, "default"
+
+
 def resolve_target(
     *,
     profile: str | None = None,
@@ -74,26 +685,93 @@ def resolve_target(
     region: str | None = None,
     endpoint: str | None = None,
     env: Mapping[str, str] | None = None,
+    config: Config | None = None,
+    allow_missing_profile: bool = False,
 ) -> Target:
-    env = os.environ if env is None else env
-    sources: dict[str, str] = {}
+    """Merge flags, env vars, the profile and defaults; ConfigurationError on any bad value.
 
-    def pick(name: str, flag: str | None, var: str, default: str | None) -> str | None:
-        if flag:
-            sources[name] = "flag"
-            return flag
-        if env.get(var):
-            sources[name] = f"env {var}"
-            return env[var]
-        sources[name] = "default"
-        return default
+    A profile named by --profile or CCC_TUI_PROFILE must exist in the file (a typo would
+    otherwise silently fall back to defaults), unless `allow_missing_profile` (`login` creates it).
+    """
+    view = env_view(env)
+    cfg = config if config is not None else load_config(env=view)
+    name, name_source = select_profile(profile, view, cfg)
+    try:
+        validate_profile_name(name)
+    except ConfigurationError as exc:
+        raise ConfigurationError(
+            f"{name_source}: {exc.message}", code=exc.code, hint=exc.hint
+        ) from None
+    prof = cfg.profile(name)
+    if prof is None and name_source != "default" and not allow_missing_profile:
+        known = ", ".join(cfg.profiles) or "none"
+        where = str(cfg.path) if cfg.exists else f"{cfg.path} (no such file)"
+        raise ConfigurationError(
+            f"Profile {name!r} ({name_source}) is not defined in {where}; profiles: {known}.",
+            code="Config.Profile",
+            hint=f"Create it with `ccc-tui login --profile {name}`, or pick an existing one.",
+        )
+    sources: dict[str, str] = {"profile": name_source}
+    profile_source = cfg.describe(name)
 
-    prof = pick("profile", profile, "CCC_TUI_PROFILE", DEFAULT_PROFILE) or DEFAULT_PROFILE
-    inst = pick("instance_id", instance_id, "CCC_TUI_INSTANCE_ID", None)
-    reg = pick("region", region, "CCC_TUI_REGION", DEFAULT_REGION) or DEFAULT_REGION
-    ep = pick("endpoint", endpoint, "CCC_TUI_ENDPOINT", None)
-    if ep:
-        ep = validate_endpoint(ep)
+    def pick(
+        key: str,
+        flag: str | None,
+        flag_name: str | None,
+        var: str | None,
+        *fallbacks: tuple[str | None, str],
+    ) -> str | None:
+        candidates: list[tuple[str | None, str]] = []
+        if flag_name:
+            candidates.append((flag, f"flag {flag_name}"))
+        if var:
+            candidates.append((view.value(var), f"env {var}"))
+        candidates.append((getattr(prof, key) if prof else None, profile_source))
+        candidates.extend(fallbacks)
+        for value, source in candidates:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            try:
+                checked = validate_profile_value(key, value)
+            except ValueError as exc:
+                raise ConfigurationError(
+                    f"{source}: {key}: {exc}".rstrip(".") + ".",
+                    code=getattr(exc, "code", "Config.Invalid"),
+                    hint=getattr(exc, "hint", None)
+                    or "Fix the value, or unset it to fall back to the next source.",
+                ) from None
+            sources[key] = source
+            return checked
+        sources[key] = "default"
+        return None
+
+    inst = pick("instance_id", instance_id, "--instance-id", ENV_INSTANCE_ID)
+    reg = (
+        pick(
+            "region",
+            region,
+            "--region",
+            ENV_REGION,
+            (view.value(ENV_ALIBABA_REGION), f"env {ENV_ALIBABA_REGION}"),
+        )
+        or DEFAULT_REGION
+    )
+    ep = pick("endpoint", endpoint, "--endpoint", ENV_ENDPOINT)
+    if ep is None:
+        sources["endpoint"] = "default (from the region)"
+    tz = pick("time_zone", None, None, None)
+    lang = pick("language", None, None, None) or DEFAULT_LANGUAGE
+    dl = pick("download_dir", None, None, None)
+    key_id = pick("access_key_id", None, None, None)
     return Target(
-        profile=prof, instance_id=inst, region=reg, endpoint=ep, sources=sources
+        profile=name,
+        instance_id=inst,
+        region=reg,
+        endpoint=ep,
+        time_zone=None if tz in (None, "local") else tz,
+        language=lang,
+        sources=sources,
+        download_dir=Path(dl).expanduser() if dl else None,
+        access_key_id=key_id,
+        config_path=cfg.path,
     )

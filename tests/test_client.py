@@ -425,20 +425,20 @@ async def test_download_writes_0600_file_atomically_with_progress(tmp_path: Path
 
 
 async def test_failed_download_leaves_nothing_behind(tmp_path: Path) -> None:
-    dest = tmp_path / "call.wav"
+    dest = tmp_path / "out" / "call.wav"
     async with make_client(Script(httpx.Response(403, text="<Error>expired</Error>"))) as client:
         with pytest.raises(NotFoundError) as info:
             await client.download_to_file("https://oss.example/call.wav", dest)
     assert info.value.http_status == 403
-    assert list(tmp_path.iterdir()) == []
+    assert list(dest.parent.iterdir()) == []
 
 
 async def test_interrupted_download_leaves_nothing_behind(tmp_path: Path) -> None:
-    dest = tmp_path / "call.wav"
+    dest = tmp_path / "out" / "call.wav"
     async with make_client(Script(httpx.ReadError("connection reset"))) as client:
         with pytest.raises(TransportError):
             await client.download_to_file("https://oss.example/call.wav", dest)
-    assert list(tmp_path.iterdir()) == []
+    assert list(dest.parent.iterdir()) == []
 
 
 async def test_secret_never_appears_in_requests_or_errors() -> None:
@@ -452,3 +452,31 @@ async def test_secret_never_appears_in_requests_or_errors() -> None:
     assert "test-secret-value" not in str(request.url)
     assert "test-secret-value" not in f"{info.value!r} {info.value}"
     assert json.dumps(error_body("x"))  # the fixture itself is plain data
+
+
+async def test_string_to_sign_and_key_id_are_scrubbed_from_server_messages() -> None:
+    sts_key = AccessKey("STS.key-id-5678", Secret("sts-secret"), Secret("CAIS-token-xyz"))
+    message = (
+        "Specified signature is not matched with our calculation. server string to sign is:"
+        "POST&%2F&AccessKeyId%3DSTS.key-id-5678%26SecurityToken%3DCAIS-token-xyz"
+    )
+    body = {"RequestId": "R", "Code": "SignatureDoesNotMatch", "Message": message}
+    async with make_client(Script(httpx.Response(400, json=body)), credentials=sts_key) as client:
+        with pytest.raises(AuthenticationError) as info:
+            await client.get_call_events("1")
+    shown = f"{info.value} {info.value!r} {info.value.message}"
+    assert "CAIS-token-xyz" not in shown
+    assert "STS.key-id-5678" not in shown
+    assert info.value.message == "Specified signature is not matched with our calculation"
+
+
+async def test_key_id_in_other_messages_is_masked() -> None:
+    body = {
+        "RequestId": "R",
+        "Code": "InvalidAccessKeyId.NotFound",
+        "Message": "Specified access key test-key-id-1234 is not found.",
+    }
+    async with make_client(Script(httpx.Response(404, json=body))) as client:
+        with pytest.raises(AuthenticationError) as info:
+            await client.get_call_events("1")
+    assert info.value.message == "Specified access key ****1234 is not found."

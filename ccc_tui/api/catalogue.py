@@ -107,7 +107,9 @@ _SIP: dict[int, str] = {
     606: "the callee could not accept the call",
 }
 
-_SIP_RE = re.compile(r"^\s*(\d{3})\s*(?:[-:]\s*)?(.*)$", re.DOTALL)
+# Exactly three ASCII digits in the SIP range: `4871` or `000` are not codes (and int() would
+# happily read Arabic-Indic digits).
+_SIP_RE = re.compile(r"^\s*([1-6][0-9]{2})(?![0-9])\s*(?:[-:]\s*)?(.*)$", re.DOTALL)
 
 
 def parse_release_reason(raw: str) -> ReleaseReason | None:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import random
+import re
 import ssl
 import tempfile
 import time
@@ -26,7 +27,7 @@ from typing import Any
 import httpx
 
 from ccc_tui.api import signing, v2017
-from ccc_tui.api.auth import AccessKey
+from ccc_tui.api.auth import AccessKey, mask_key_id
 from ccc_tui.api.errors import (
     CccError,
     ConfigurationError,
@@ -368,13 +369,32 @@ class CccClient:
                     hint="A proxy or gateway failed in front of CCC; retried. Try again shortly.",
                 ) from None
             raise
-        v2017.raise_for_error(
-            body,
-            http_status=response.status_code,
-            action=action,
-            retry_after=_retry_after(response),
-        )
+        try:
+            v2017.raise_for_error(
+                body,
+                http_status=response.status_code,
+                action=action,
+                retry_after=_retry_after(response),
+            )
+        except CccError as exc:
+            self._scrub(exc)
+            raise
         return body
+
+    def _scrub(self, exc: CccError) -> None:
+        """Server messages go to screens and logs: no string-to-sign dump, no key id or token.
+
+        SignatureDoesNotMatch ends with the server's string to sign, which carries the key id and
+        any STS token (URL-encoded once or twice): cut it off rather than chase every encoding.
+        """
+        text = re.split(r"(?i)(?:server )?string to sign", exc.message, maxsplit=1)[0]
+        text = text.rstrip(" :,.") if text != exc.message else text
+        token = self._credentials.security_token
+        for value in (self._credentials.key_id, token.reveal() if token else ""):
+            if len(value) >= 4:
+                text = text.replace(value, mask_key_id(value))
+        exc.message = text
+        exc.args = (text,)
 
     def _note_server_date(self, response: httpx.Response) -> None:
         value = response.headers.get("date")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Iterable
 from typing import TextIO
@@ -16,21 +15,6 @@ from ccc_tui.text import safe_text
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-CONTACT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-def normalise_contact_id(raw: str) -> str:
-    """Pasted ids often carry spaces or a newline: strip them, then check the shape."""
-    value = "".join(raw.split())
-    if not CONTACT_ID_RE.fullmatch(value):
-        if not value:
-            raise ValueError("a ContactId cannot be empty")
-        if len(value) > 64:
-            raise ValueError(f"a ContactId has at most 64 characters (this one has {len(value)})")
-        bad = sorted({c for c in value if not (c.isascii() and (c.isalnum() or c in "._-"))})
-        shown = ", ".join(repr(c) for c in bad[:5])
-        raise ValueError(f"a ContactId is letters, digits, '-', '_' and '.'; found {shown}")
-    return value
 
 
 def target_from_args(args: argparse.Namespace) -> Target:

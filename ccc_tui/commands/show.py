@@ -14,10 +14,10 @@ from ccc_tui.commands.common import (
     EXIT_OK,
     EXIT_USAGE,
     build_client,
-    normalise_contact_id,
     print_error,
     worst_exit,
 )
+from ccc_tui.contact_ids import normalise_contact_id
 from ccc_tui.render import render_json_line, render_markdown, render_text
 
 DEFAULT_CONCURRENCY = 16
