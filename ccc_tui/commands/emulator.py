@@ -1,0 +1,111 @@
+"""`ccc-tui emulator`: serve the local CCC over HTTP so any client (official SDKs too) can use it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from ccc_tui.emulator import (
+    DEFAULT_PORT,
+    DEMO_ACCESS_KEY_ID,
+    DEMO_ACCESS_KEY_SECRET,
+    DEMO_INSTANCE_ID,
+)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+# Shown at start: enough to try every kind of call by hand.
+_SHOWN = (
+    ("seed_outbound", "the seed timeline"),
+    ("seed_recording", "the seed recording"),
+    ("inbound_transfer", "IVR, queue, transfer, two recordings"),
+    ("abandoned_in_queue", "abandoned in queue"),
+    ("huge", "10,000 events"),
+    ("hostile", "hostile text"),
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "emulator",
+        help="serve a local CCC 2017-07-05 emulator over HTTP",
+        description=(
+            "Serve the built-in CCC emulator (API 2017-07-05, signature V1, demo data) on "
+            "loopback, so ccc-tui or any other client, the official SDKs included, can talk to "
+            "it. Its demo key pair is public. Ctrl-C stops it."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on ({DEFAULT_PORT})"
+    )
+    parser.add_argument("--latency-ms", type=float, metavar="N", help="add N ms to every request")
+    parser.add_argument(
+        "--faults",
+        metavar="SPEC",
+        help="inject faults, e.g. latency=50,throttle=0.2,5xx=0.1,truncate=0.05,html=0.1,"
+        "retry-after=500,seed=7",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (anyone reaching it can use the public demo key)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def banner(url: str, faults_text: str) -> list[str]:
+    """The start-up lines: one fact each, so they can be read or grepped."""
+    from ccc_tui.emulator.dataset import SHOWCASE
+    from ccc_tui.emulator.server import is_loopback
+
+    host = url.split("//", 1)[1].rsplit(":", 1)[0].strip("[]")
+    local = url if is_loopback(host) else f"http://127.0.0.1:{url.rsplit(':', 1)[1]}"
+    example = SHOWCASE["seed_outbound"]
+    lines = [
+        f"CCC emulator (API 2017-07-05) listening on {url}",
+        f"AccessKeyId: {DEMO_ACCESS_KEY_ID}",
+        f"AccessKeySecret: {DEMO_ACCESS_KEY_SECRET} (public demo key)",
+        f"InstanceId: {DEMO_INSTANCE_ID}",
+    ]
+    lines += [f"ContactId: {SHOWCASE[name]} ({what})" for name, what in _SHOWN]
+    lines += [
+        f"Faults: {faults_text}",
+        f"Try: ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_ACCESS_KEY_ID} "
+        f"ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_ACCESS_KEY_SECRET} "
+        f"ccc-tui show {example} --instance-id {DEMO_INSTANCE_ID} --endpoint {local}",
+        "Press Ctrl-C to stop.",
+    ]
+    return lines
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    from ccc_tui.emulator.faults import Faults
+    from ccc_tui.emulator.server import ServerUnavailableError, serve
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        faults = Faults.parse(args.faults or "")
+        if args.latency_ms is not None:
+            if args.latency_ms < 0:
+                raise ValueError(f"--latency-ms must be >= 0, got {args.latency_ms:g}")
+            faults.latency_ms = args.latency_ms
+    except ValueError as exc:
+        print(f"ccc-tui emulator: {exc}", file=err)
+        return EXIT_USAGE
+
+    def ready(url: str) -> None:
+        print("\n".join(banner(url, faults.describe())), file=out, flush=True)
+
+    try:
+        serve(args.host, args.port, faults=faults, allow_remote=args.allow_remote, ready=ready)
+    except ServerUnavailableError as exc:
+        print(f"ccc-tui emulator: {exc}", file=err)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
