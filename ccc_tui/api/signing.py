@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -19,16 +20,22 @@ SIGNATURE_VERSION = "1.0"
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def percent_encode(value: str) -> str:
     """RFC 3986 encoding over UTF-8 bytes: space is %20, `*` is %2A, `~` stays."""
+    if _UNRESERVED.fullmatch(value):
+        return value  # the common case (names, ids, nonces): nothing to encode
     return quote(value, safe="-_.~")
 
 
 def canonical_query(params: Mapping[str, str]) -> str:
-    items = sorted((k, v) for k, v in params.items() if k != "Signature")
-    # Sort by the encoded name's bytes, as the official SDKs do; for ASCII names it is the same.
-    items.sort(key=lambda kv: percent_encode(kv[0]).encode())
-    return "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in items)
+    # Sorted by the encoded names' bytes, as the official SDKs do.
+    encoded = sorted(
+        (percent_encode(k), percent_encode(v)) for k, v in params.items() if k != "Signature"
+    )
+    return "&".join(f"{k}={v}" for k, v in encoded)
 
 
 def string_to_sign(method: str, params: Mapping[str, str]) -> str:
