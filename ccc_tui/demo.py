@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -32,10 +33,13 @@ def demo_client(
     faults: Faults | None = None,
     anchor: datetime | None = None,
     dataset: Dataset | None = None,
+    request_ids: Callable[[], str] | None = None,
     **client_options: Any,
 ) -> CccClient:
     """A client against a fresh in-process emulator. `client_options` go to CccClient."""
-    app = create_app(dataset=dataset or Dataset(anchor=anchor), faults=faults)
+    app = create_app(
+        dataset=dataset or Dataset(anchor=anchor), faults=faults, request_ids=request_ids
+    )
     return CccClient(
         demo_credentials(),
         endpoint=DEMO_ENDPOINT,

@@ -50,7 +50,7 @@ def _dt(ms: int | None) -> datetime | None:
 
 
 def outcome_of(call: Call) -> str:
-    """How the call ended, in a few words: who released it and the reason's meaning."""
+    """How the call ended, in a few plain words: who released it, and why when it was not normal."""
     if call.is_empty:
         return "not found"
     who = {"customer": "customer hung up", "agent": "agent hung up"}.get(
@@ -58,11 +58,10 @@ def outcome_of(call: Call) -> str:
         f"released by {call.release_agent}" if call.release_agent else "",
     )
     reason = call.release_reason
-    if reason and reason.sip_code:
-        short = reason.explanation or reason.text
-        what = f"{reason.sip_code} {short}".strip()
-        return f"{who} · {what}" if who else what
-    return who or "ended"
+    if reason is None or reason.sip_code == 200:
+        return who or "ended"
+    what = f"{reason.sip_code} {reason.explanation}" if reason.sip_code else reason.text
+    return f"{who} · {what}" if who else what
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,8 +159,11 @@ class EmulatorApp:
         faults: Faults | None = None,
         clock: Clock | None = None,
         key_pairs: Mapping[str, str] | None = None,
+        request_ids: Callable[[], str] | None = None,
     ) -> None:
         self._dataset = dataset
+        # Injectable so that screens showing a request id can be snapshot-tested.
+        self.new_request_id: Callable[[], str] = request_ids or (lambda: str(uuid.uuid4()).upper())
         self.faults = faults if faults is not None else Faults()
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.key_pairs = dict(key_pairs or {DEMO_ACCESS_KEY_ID: DEMO_ACCESS_KEY_SECRET})
@@ -195,7 +198,7 @@ class EmulatorApp:
 
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"].upper()
-        request_id = str(uuid.uuid4()).upper()
+        request_id = self.new_request_id()
         decision = self.faults.decide()
         if decision.latency_s:
             await asyncio.sleep(decision.latency_s)
@@ -393,7 +396,7 @@ class EmulatorApp:
         )
 
     async def _oss(self, scope: Scope, send: Send) -> None:
-        request_id = uuid.uuid4().hex.upper()[:24]
+        request_id = self.new_request_id().replace("-", "")[:24]
         method = scope["method"].upper()
         head = method == "HEAD"
         latency = self.faults.latency_ms / 1000
@@ -495,9 +498,12 @@ def create_app(
     faults: Faults | None = None,
     clock: Clock | None = None,
     key_pairs: Mapping[str, str] | None = None,
+    request_ids: Callable[[], str] | None = None,
 ) -> EmulatorApp:
     """The emulator as an ASGI 3 callable (for httpx.ASGITransport or uvicorn)."""
-    return EmulatorApp(dataset=dataset, faults=faults, clock=clock, key_pairs=key_pairs)
+    return EmulatorApp(
+        dataset=dataset, faults=faults, clock=clock, key_pairs=key_pairs, request_ids=request_ids
+    )
 
 
 # --- plumbing ---

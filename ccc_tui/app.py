@@ -1,0 +1,122 @@
+"""CccApp: owns the one shared client, the history store and the context; wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ccc_tui.api.client import CccClient
+from ccc_tui.context import AppContext
+from ccc_tui.messages import OpenCall
+from ccc_tui.screens.help import HelpScreen
+from ccc_tui.screens.search import SearchScreen
+from ccc_tui.session import LaunchTarget
+from ccc_tui.store import HistoryStore
+
+if TYPE_CHECKING:
+    from ccc_tui.screens.settings import UseSession
+
+
+class CccApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "ccc-tui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", show=True),
+        Binding("q", "quit", "Quit", show=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # f2, not ctrl+comma: terminals send no code for ctrl+, without the kitty keyboard
+        # protocol, and tmux/screen over SSH drop it; F2 arrives everywhere.
+        Binding("f2", "settings", "Settings", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        client: CccClient | None,
+        store: HistoryStore,
+        context: AppContext,
+        initial_contact: str | None = None,
+        launch: LaunchTarget | None = None,
+    ) -> None:
+        super().__init__()
+        # None until the first-run screen gets credentials or the demo (see on_use_session).
+        self.client = client
+        self.launch = launch or LaunchTarget()
+        self.store = store
+        self.context = context
+        self.initial_contact = initial_contact
+
+    def on_mount(self) -> None:
+        if self.client is None:
+            from ccc_tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(self.context, self.launch))
+            return
+        self.push_screen(SearchScreen(self.context, self.store))
+        if self.initial_contact:
+            self.open_call(self.initial_contact)
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+        self.store.close()
+
+    @on(OpenCall)
+    def handle_open_call(self, message: OpenCall) -> None:
+        self.open_call(message.contact_id)
+
+    def open_call(self, contact_id: str) -> None:
+        from ccc_tui.screens.call import CallScreen
+
+        self.push_screen(
+            CallScreen(contact_id, client=self.client, store=self.store, context=self.context)
+        )
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    # ---- settings and sessions (first run, switching profiles) ----
+
+    def action_settings(self) -> None:
+        from ccc_tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            connected = self.client is not None
+            self.push_screen(SettingsScreen(self.context, self.launch, connected=connected))
+
+    def on_use_session(self, message: UseSession) -> None:
+        """Run on a new client from now on: back to a fresh search screen, the old client closed."""
+        old, self.client = self.client, message.session.client
+        self.context = message.session.context
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(SearchScreen(self.context, self.store))
+        if old is not None:
+            self.call_later(old.aclose)
+
+    # ---- end settings and sessions ----
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        title = getattr(self.screen, "HELP_TITLE", type(self.screen).__name__)
+        self.push_screen(HelpScreen(self.screen, title))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Go home", "Back to the search screen and history", self.go_home)
+        yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
+        yield SystemCommand(
+            "Settings", "Profiles, credentials and checks (f2)", self.action_settings
+        )
+        commands = getattr(screen, "palette_commands", None)
+        if callable(commands):
+            yield from commands()

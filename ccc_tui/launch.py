@@ -1,0 +1,72 @@
+"""Start the interactive app: resolve the target, build the shared client and store, run CccApp."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ccc_tui.api.errors import CccError, CredentialsError
+from ccc_tui.commands.common import EXIT_USAGE, build_client, print_error, target_from_args
+from ccc_tui.config import downloads_dir, history_db_path
+from ccc_tui.contact_ids import normalise_contact_id
+from ccc_tui.context import AppContext, zone_from_name
+from ccc_tui.store import HistoryStore
+
+
+def run_app(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "ccc-tui: the app needs a terminal on stdin and stdout. "
+            "For scripts use: ccc-tui show CONTACT_ID [--json|--markdown]",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    contact_id = None
+    if args.contact_id:
+        try:
+            contact_id = normalise_contact_id(args.contact_id)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    client = None
+    try:
+        context = build_context(args)
+        client = build_client(args)
+    except CredentialsError:
+        pass  # no usable credentials (never with --demo): the app opens its first-run screen
+    except CccError as exc:
+        print_error(exc)
+        return exc.exit_code
+    store = HistoryStore(history_db_path())
+
+    from ccc_tui.app import CccApp
+    from ccc_tui.session import LaunchTarget
+
+    app = CccApp(
+        client=client,
+        store=store,
+        context=context,
+        initial_contact=contact_id,
+        launch=LaunchTarget.from_args(args),
+    )
+    return app.run() or 0
+
+
+def build_context(args: argparse.Namespace) -> AppContext:
+    if args.demo:
+        from ccc_tui.emulator import DEMO_INSTANCE_ID
+
+        return AppContext(
+            instance_id=DEMO_INSTANCE_ID,
+            label="demo instance",
+            demo=True,
+            download_dir=downloads_dir(None),
+        )
+    target = target_from_args(args)
+    return AppContext(
+        instance_id=target.instance_id or "",
+        label=f"{target.profile} · {target.region}",
+        tz=zone_from_name(target.time_zone),
+        language=target.language,
+        download_dir=downloads_dir(target),
+    )

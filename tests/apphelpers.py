@@ -1,0 +1,64 @@
+"""Building the app for Pilot and snapshot tests: demo emulator, fixed clock and zone, tmp store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import count
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ccc_tui.api import v2017
+from ccc_tui.api.client import RetryPolicy
+from ccc_tui.app import CccApp
+from ccc_tui.context import AppContext
+from ccc_tui.demo import demo_client
+from ccc_tui.emulator import DEMO_INSTANCE_ID, Faults
+from ccc_tui.emulator.dataset import SHOWCASE, Dataset
+from ccc_tui.store import HistoryStore
+
+ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
+FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)
+INBOUND_TRANSFER = SHOWCASE["inbound_transfer"]
+HISTORY_CONTACTS = (
+    SHOWCASE["seed_outbound"],
+    SHOWCASE["seed_recording"],
+    SHOWCASE["inbound_transfer"],
+    SHOWCASE["abandoned_in_queue"],
+    SHOWCASE["outbound_no_answer"],
+)
+
+
+def fill_history(store: HistoryStore, contacts: tuple[str, ...] = HISTORY_CONTACTS) -> None:
+    dataset = Dataset(anchor=ANCHOR)
+    for contact_id in contacts:
+        body = {"Data": dataset.call_data(DEMO_INSTANCE_ID, contact_id)}
+        store.record(v2017.parse_call(body, contact_id), DEMO_INSTANCE_ID)
+
+
+def build_app(
+    data_dir: Path,
+    *,
+    initial_contact: str | None = None,
+    faults: Faults | None = None,
+    history: bool = False,
+) -> CccApp:
+    clock = count(1_793_000_000_000, 1000)
+    store = HistoryStore(data_dir / "history.sqlite3", now_ms=lambda: next(clock))
+    if history:
+        fill_history(store)
+    context = AppContext(
+        instance_id=DEMO_INSTANCE_ID,
+        label="demo instance",
+        demo=True,
+        tz=ZONE,
+        download_dir=data_dir / "downloads",
+    )
+    ids = count(1)
+    client = demo_client(
+        anchor=ANCHOR,
+        faults=faults,
+        retry=FAST_RETRY,
+        request_ids=lambda: f"0000TEST-{next(ids):04d}-4000-8000-000000000000",
+    )
+    return CccApp(client=client, store=store, context=context, initial_contact=initial_contact)

@@ -1,0 +1,250 @@
+"""The app's flows, driven with Pilot against the in-process emulator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from ccc_tui.emulator import Faults
+from ccc_tui.emulator.dataset import SHOWCASE
+from ccc_tui.screens.call import CallScreen
+from ccc_tui.screens.help import HelpScreen
+from ccc_tui.screens.search import SearchScreen
+from ccc_tui.store import HistoryStore
+from ccc_tui.widgets.error_panel import ErrorPanel
+from ccc_tui.widgets.history import HistoryTable
+from ccc_tui.widgets.recordings import RecordingsPane
+from ccc_tui.widgets.timeline import EventTimeline
+from tests.apphelpers import INBOUND_TRANSFER, build_app
+
+
+async def wait_loaded(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await pilot.pause(0.05)
+
+
+async def test_type_open_download_back_and_history(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, SearchScreen)
+        assert isinstance(app.focused, Input)
+        await pilot.press(*INBOUND_TRANSFER, "enter")
+        await wait_loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallScreen)
+        assert isinstance(app.focused, EventTimeline)
+        assert screen.query_one(EventTimeline).row_count == len(screen.call.events)  # type: ignore[union-attr]
+        pane = screen.query_one(RecordingsPane)
+        assert len(pane.recordings) == 2
+        pane.focus()
+        await pilot.press("d")
+        first = pane.recordings[0]
+        await until(pilot, lambda: pane.saved_path(first.file_name) is not None)
+        saved = pane.saved_path(first.file_name)
+        assert saved is not None and saved.read_bytes().startswith(b"RIFF")
+        assert saved.parent == tmp_path / "downloads"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        table = app.screen.query_one(HistoryTable)
+        assert table.current is not None and table.current.contact_id == INBOUND_TRANSFER
+    assert [e.contact_id for e in HistoryStore(tmp_path / "history.sqlite3").recent()] == [
+        INBOUND_TRANSFER
+    ]
+
+
+async def test_invalid_input_is_explained_before_any_request(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"12/34", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        status = str(app.screen.query_one("#validation").render())
+        assert "letters, digits" in status and "'/'" in status
+        assert app.client.request_count == 0
+
+
+async def test_pasted_id_with_spaces_and_newline_opens(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        field = app.screen.query_one("#contact-input", Input)
+        field.insert_text_at_cursor(" 1096645650\n")
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, CallScreen)
+        assert app.screen.contact_id == "1096645650"
+
+
+async def test_history_enter_reopens_and_x_forgets(tmp_path: Path) -> None:
+    app = build_app(tmp_path, history=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down")
+        table = app.screen.query_one(HistoryTable)
+        assert app.focused is table
+        newest = table.current
+        assert newest is not None
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, CallScreen) and app.screen.contact_id == newest.contact_id
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one(HistoryTable)
+        table.focus()
+        before = len(app.store.recent())
+        await pilot.press("x")
+        await pilot.pause()
+        assert len(app.store.recent()) == before - 1
+
+
+async def test_copy_id_and_json(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_outbound"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("y")
+        assert app.clipboard == "1096645650"
+        await pilot.press("Y")
+        payload = json.loads(app.clipboard)
+        assert payload["contact_id"] == "1096645650"
+        assert [e["event"] for e in payload["events"]] == ["Dial", "End", "Handle"]
+
+
+async def test_export_writes_markdown_and_json(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+    markdown = (tmp_path / "downloads" / "call-2020927020.md").read_text(encoding="utf-8")
+    assert markdown.startswith("## Call 2020927020")
+    data = json.loads((tmp_path / "downloads" / "call-2020927020.json").read_text(encoding="utf-8"))
+    assert data["recordings"][0]["agent_name"] == "小芳"
+
+
+async def test_server_text_is_shown_literally_and_inert(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["hostile"])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_loaded(pilot)
+        timeline = app.screen.query_one(EventTimeline)
+        lines = [timeline.render_line(y).text for y in range(timeline.size.height)]
+        summary = str(app.screen.query_one("#summary").render())
+        shown = "\n".join([*lines, summary])
+        assert "[bold red]" in shown  # markup appears as typed, not as style
+        assert not any(c in shown for c in "\x1b\x07\x00\x9b")
+
+
+async def test_unknown_contact_says_so(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact="404404404")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        text = str(app.screen.query_one("#empty").render())
+        assert "No events and no recordings for contact 404404404" in text
+        assert app.store.recent() == []  # nothing worth remembering
+
+
+async def test_errors_show_code_hint_and_request_id_and_refresh_recovers(tmp_path: Path) -> None:
+    faults = Faults.parse("5xx=1")
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_outbound"], faults=faults)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        panel = app.screen.query_one(ErrorPanel)
+        text = str(panel.render())
+        assert not panel.has_class("-hidden")
+        assert "ServiceUnavailable" in text or "InternalError" in text
+        assert "Request id:" in text and "Hint:" in text
+        faults.error_rate = 0
+        await pilot.press("r")
+        await wait_loaded(pilot)
+        assert panel.has_class("-hidden")
+        assert app.screen.query_one(EventTimeline).row_count == 3
+
+
+async def test_filter_and_escape_order(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=INBOUND_TRANSFER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        timeline = app.screen.query_one(EventTimeline)
+        total = timeline.row_count
+        await pilot.press("slash", *"queue")
+        await pilot.pause()
+        assert 0 < timeline.row_count < total
+        await pilot.press("enter")
+        assert app.focused is timeline
+        await pilot.press("escape")  # clears the filter first
+        assert timeline.row_count == total
+        assert isinstance(app.screen, CallScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_detail_panel_on_a_narrow_terminal(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=INBOUND_TRANSFER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert app.screen.has_class("-detail-open")
+        await pilot.press("escape")
+        assert not app.screen.has_class("-detail-open")
+        assert isinstance(app.screen, CallScreen)
+
+
+async def test_help_lists_the_screens_keys(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_outbound"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-keys", DataTable)
+        rows = {
+            str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0]) for i in range(table.row_count)
+        }
+        assert rows["Refresh"] == "r"
+        assert rows["Copy id"] == "y"
+        assert rows["Export"] == "e"
+        assert rows["Filter"] == "/"
+        assert "q" in rows["Quit"]
+        await pilot.press("escape")
+        assert isinstance(app.screen, CallScreen)
+
+
+async def test_ten_thousand_events_open_and_scroll(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["huge"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        started = time.perf_counter()
+        await wait_loaded(pilot)
+        timeline = app.screen.query_one(EventTimeline)
+        assert timeline.row_count == 10_000
+        await pilot.press("G")
+        await pilot.pause()
+        assert timeline.cursor_row == 9_999
+        await pilot.press("g")
+        assert timeline.cursor_row == 0
+        # Generous: a correctness guard against an accidental O(n) render, not a benchmark.
+        assert time.perf_counter() - started < 20
+
+
+def test_app_refuses_to_run_without_a_terminal() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ccc_tui", "--demo"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr
+    assert "ccc-tui show" in result.stderr

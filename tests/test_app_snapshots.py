@@ -1,0 +1,138 @@
+"""Every screen of the app, at 80×24 and 120×40, against the demo emulator with a fixed clock.
+
+`snap_compare` is only called from sync tests (the plugin runs its own event loop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ccc_tui.emulator import Faults
+from ccc_tui.emulator.dataset import SHOWCASE
+from tests.apphelpers import INBOUND_TRANSFER, build_app
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+def settle(*keys: str) -> Callable[[Any], Awaitable[None]]:
+    """Wait for the call to load, press `keys`, then let every worker and repaint finish."""
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        # Toasts time out on the wall clock: keep them out of the pictures.
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+def check(
+    snap_compare: Any,
+    tmp_path: Path,
+    size: tuple[int, int],
+    *,
+    keys: Sequence[str] = (),
+    **app_options: Any,
+) -> None:
+    app = build_app(tmp_path, **app_options)
+    assert snap_compare(app, terminal_size=size, run_before=settle(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_empty(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_with_history(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, history=True)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_invalid_input(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, keys=[*"1096/645"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_call_seed_outbound(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, initial_contact=SHOWCASE["seed_outbound"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_call_seed_recording(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, initial_contact=SHOWCASE["seed_recording"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_call_inbound_transfer(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, initial_contact=INBOUND_TRANSFER)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_event_detail(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(
+        snap_compare,
+        tmp_path,
+        size,
+        initial_contact=INBOUND_TRANSFER,
+        keys=["j", "j", "j", "enter"],
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_event_detail_raw_json(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(
+        snap_compare,
+        tmp_path,
+        size,
+        initial_contact=INBOUND_TRANSFER,
+        keys=["j", "j", "j", "enter", "J"],
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_filtered_timeline(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, initial_contact=INBOUND_TRANSFER, keys=["slash", *"agent"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(
+        snap_compare,
+        tmp_path,
+        size,
+        initial_contact=SHOWCASE["seed_outbound"],
+        keys=["question_mark"],
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_error_state(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(
+        snap_compare,
+        tmp_path,
+        size,
+        initial_contact=SHOWCASE["seed_outbound"],
+        faults=Faults.parse("5xx=1"),
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_unknown_contact(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, initial_contact="404404404")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_hostile_server_text(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, initial_contact=SHOWCASE["hostile"])
