@@ -1,0 +1,130 @@
+"""Make the README's screenshots (SVG) from the demo: `make screenshots`.
+
+Each picture is the app against the in-process emulator, with a fixed data-set anchor and time
+zone, so the pictures only change when the app does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import count
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ccc_tui.api import v2017  # noqa: E402
+from ccc_tui.app import CccApp  # noqa: E402
+from ccc_tui.context import AppContext  # noqa: E402
+from ccc_tui.demo import demo_client  # noqa: E402
+from ccc_tui.emulator import DEMO_INSTANCE_ID  # noqa: E402
+from ccc_tui.emulator.dataset import SHOWCASE, Dataset  # noqa: E402
+from ccc_tui.store import HistoryStore  # noqa: E402
+
+ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
+OUT = ROOT / "screenshots"
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    size: tuple[int, int]
+    contact: str | None = None
+    keys: Sequence[str] = ()
+    history: bool = False
+
+
+SHOTS = [
+    Shot("home-history-80x24", (80, 24), history=True),
+    Shot("call-seed-outbound-80x24", (80, 24), contact=SHOWCASE["seed_outbound"]),
+    Shot("call-inbound-transfer-120x40", (120, 40), contact=SHOWCASE["inbound_transfer"]),
+    Shot(
+        "call-event-detail-80x24",
+        (80, 24),
+        contact=SHOWCASE["inbound_transfer"],
+        keys=("j", "j", "j", "enter"),
+    ),
+    Shot(
+        "call-filtered-120x40",
+        (120, 40),
+        contact=SHOWCASE["inbound_transfer"],
+        keys=("slash", *"agent"),
+    ),
+    Shot(
+        "call-recording-saved-100x30",
+        (100, 30),
+        contact=SHOWCASE["seed_recording"],
+        keys=("tab", "d"),
+    ),
+    Shot("help-100x30", (100, 30), contact=SHOWCASE["seed_outbound"], keys=("question_mark",)),
+]
+
+
+def build_app(data_dir: Path, shot: Shot) -> CccApp:
+    clock = count(1_793_000_000_000, 1000)
+    store = HistoryStore(data_dir / "history.sqlite3", now_ms=lambda: next(clock))
+    if shot.history:
+        dataset = Dataset(anchor=ANCHOR)
+        for name in (
+            "seed_outbound",
+            "seed_recording",
+            "inbound_transfer",
+            "abandoned_in_queue",
+            "outbound_no_answer",
+        ):
+            body = {"Data": dataset.call_data(DEMO_INSTANCE_ID, SHOWCASE[name])}
+            store.record(v2017.parse_call(body, SHOWCASE[name]), DEMO_INSTANCE_ID)
+    context = AppContext(
+        instance_id=DEMO_INSTANCE_ID,
+        label="demo instance",
+        demo=True,
+        tz=ZONE,
+        download_dir=data_dir / "Downloads" / "ccc-tui",
+    )
+    return CccApp(
+        client=demo_client(anchor=ANCHOR),
+        store=store,
+        context=context,
+        initial_contact=shot.contact,
+    )
+
+
+async def take(shot: Shot) -> Path:
+    with tempfile.TemporaryDirectory() as tmp:
+        # A throw-away home, so saved paths read as a user's (~/Downloads/…), not this machine's.
+        home = Path(tmp)
+        os.environ["HOME"] = str(home)
+        app = build_app(home, shot)
+        async with app.run_test(size=shot.size) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if shot.keys:
+                await pilot.press(*shot.keys)
+                await pilot.pause(0.3)
+                await app.workers.wait_for_complete()
+                await pilot.pause(0.3)
+            app.clear_notifications()
+            await pilot.pause()
+            path = OUT / f"{shot.name}.svg"
+            app.save_screenshot(filename=path.name, path=str(OUT))
+            return path
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for shot in SHOTS:
+        path = asyncio.run(take(shot))
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
