@@ -13,7 +13,8 @@ from typing import Any
 
 from ccc_tui.api.catalogue import event_description, event_label
 from ccc_tui.api.models import Call, CallEvent, Recording
-from ccc_tui.text import fit, format_duration, format_offset, safe_text
+from ccc_tui.phases import phase_label, phase_summary
+from ccc_tui.text import fit, format_clock, format_duration, format_offset, safe_text
 
 MAX_CELL = 60  # longest value shown in a text or Markdown table cell
 
@@ -114,7 +115,7 @@ def _release_line(call: Call) -> str:
     return f"Released by {who}: {text}" + (f" — {reason.explanation}" if reason.explanation else "")
 
 
-def _summary_lines(call: Call, tz: tzinfo | None) -> list[tuple[str, str]]:
+def _summary_lines(call: Call, tz: tzinfo | None, language: str = "en") -> list[tuple[str, str]]:
     direction = safe_text(call.direction, 20) or "Unknown direction"
     rows = [
         ("Contact", f"{safe_text(call.contact_id, 64)} · {direction}"),
@@ -125,7 +126,19 @@ def _summary_lines(call: Call, tz: tzinfo | None) -> list[tuple[str, str]]:
     ]
     if call.privacy_number:
         rows.append(("Privacy no.", safe_text(call.privacy_number, 40)))
+    if call.events:
+        rows.append(("Time spent", phases_line(call, language)))
     return rows
+
+
+def phases_line(call: Call, language: str = "en") -> str:
+    """Where the time went: "IVR 0:38 · Queue 0:08 · Ring 0:07 · Talk 2:41"."""
+    summary = phase_summary(call)
+    parts = [
+        f"{phase_label(phase, language)} {format_clock(spent.total_seconds())}"
+        for phase, spent in summary.items()
+    ]
+    return " · ".join(parts) or "—"
 
 
 def _event_rows(call: Call, tz: tzinfo | None, language: str) -> list[list[str]]:
@@ -179,7 +192,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render_text(call: Call, *, tz: tzinfo | None = None, language: str = "en") -> str:
-    lines = [f"{label:<12}{value}" for label, value in _summary_lines(call, tz)]
+    lines = [f"{label:<12}{value}" for label, value in _summary_lines(call, tz, language)]
     if call.is_empty:
         lines.append("")
         lines.append("No events and no recordings for this contact in this instance.")
@@ -217,7 +230,9 @@ def _md_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
 
 def render_markdown(call: Call, *, tz: tzinfo | None = None, language: str = "en") -> str:
     lines = [f"## Call {_md(call.contact_id)}", ""]
-    lines.extend(f"- **{label}:** {_md(value)}" for label, value in _summary_lines(call, tz))
+    lines.extend(
+        f"- **{label}:** {_md(value)}" for label, value in _summary_lines(call, tz, language)
+    )
     lines.append("")
     if call.is_empty:
         lines.append("_No events and no recordings for this contact in this instance._")

@@ -97,6 +97,7 @@ class CallScreen(Screen[None]):
         Binding("y", "copy_id", "Copy id", show=True),
         Binding("Y", "copy_json", "Copy JSON", show=False),
         Binding("e", "export", "Export", show=True),
+        Binding("J", "toggle_raw", "Raw JSON", show=False),
         Binding("tab", "app.focus_next", "Next pane", show=False),
     ]
 
@@ -252,6 +253,9 @@ class CallScreen(Screen[None]):
         if not self.has_class("-wide"):
             self.add_class("-detail-open")
             self.query_one(EventDetail).focus()
+
+    def action_toggle_raw(self) -> None:
+        self.query_one(EventDetail).action_toggle_raw()
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

@@ -1,0 +1,333 @@
+"""ccc_tui.phases: where a call's time went, on seed-like, awkward and generated trails."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ccc_tui.api.models import Call, CallEvent, Lane
+from ccc_tui.phases import (
+    Phase,
+    analyse,
+    event_phase,
+    event_span,
+    phase_label,
+    phase_summary,
+)
+
+T0 = datetime(2019, 4, 17, 9, 10, 46, tzinfo=UTC)
+S = timedelta(seconds=1)
+
+
+def ev(
+    at: float | None,
+    event: str,
+    lane: Lane = Lane.AGENT,
+    duration: int | None = None,
+    **fields: object,
+) -> CallEvent:
+    time = None if at is None else T0 + at * S
+    return CallEvent(time=time, event=event, lane=lane, duration=duration, **fields)  # type: ignore[arg-type]
+
+
+def call(*events: CallEvent, start: datetime | None = T0) -> Call:
+    return Call("c1", start=start, events=events)
+
+
+def seconds(summary_value: timedelta) -> float:
+    return summary_value.total_seconds()
+
+
+def seed() -> Call:
+    """The documented example: Dial 9 s; End (Handling) 16 s and Handle 0 s 13 s later."""
+    return call(
+        ev(0, "Dial", duration=9, status="Dialing"),
+        ev(13, "End", duration=16, status="Handling", hang_upper="byeSystem"),
+        ev(13, "Handle", duration=0),
+    )
+
+
+def inbound_with_transfer() -> Call:
+    return call(
+        ev(0, "EnterIVR", Lane.IVR, 12),
+        ev(12, "EnterQueue", Lane.QUEUE, 40),
+        ev(20, "WaitingInQueue", Lane.QUEUE),
+        ev(52, "Ring", duration=8, agent_name="张伟"),
+        ev(60, "Talk", duration=95, agent_name="张伟"),
+        ev(150, "LaunchTransfer", duration=0, agent_name="张伟"),
+        ev(151, "Ring", duration=4, agent_name="李娜"),
+        ev(155, "Talk", duration=122, agent_name="李娜"),
+        ev(155, "End", duration=20, agent_name="张伟"),  # agent 1's wrap-up overlaps agent 2
+        ev(277, "End", duration=15, agent_name="李娜"),
+        ev(277, "Handle", duration=0, agent_name="李娜"),
+    )
+
+
+def test_seed_outbound() -> None:
+    summary = phase_summary(seed())
+    assert seconds(summary.dial) == 9
+    assert seconds(summary.wrap_up) == 16
+    assert seconds(summary.other) == 4  # 9 s → 13 s: nothing accounts for it
+    assert seconds(summary.total) == 29
+    assert [p for p, _ in summary.items()] == [Phase.DIAL, Phase.WRAP_UP, Phase.OTHER]
+    assert [(s.phase, s.start, s.end) for s in summary.segments] == [
+        (Phase.DIAL, 0, 9),
+        (Phase.OTHER, 9, 13),
+        (Phase.WRAP_UP, 13, 29),
+    ]
+
+
+def test_seed_spans() -> None:
+    c = seed()
+    assert event_span(c, c.events[0]) == (0, 9)
+    assert event_span(c, c.events[1]) == (13, 29)
+    assert event_span(c, c.events[2]) == (13, 13)  # zero-length: a point
+    analysis = analyse(c)
+    assert (analysis.axis_start, analysis.axis_end) == (0, 29)
+    assert analysis.estimated == frozenset()
+
+
+def test_inbound_with_transfer() -> None:
+    summary = phase_summary(inbound_with_transfer())
+    assert seconds(summary.ivr) == 12
+    assert seconds(summary.queue) == 40
+    assert seconds(summary.ring) == 8 + 4
+    # Talk 60→150 and 150→151 (agent 1, while the transfer starts), then 155→277 (agent 2):
+    # agent 1's wrap-up from 155 never eats agent 2's talk.
+    assert seconds(summary.talk) == 91 + 122
+    assert seconds(summary.wrap_up) == 15
+    assert seconds(summary.other) == 0
+    assert seconds(summary.total) == 292
+    assert [s.phase for s in summary.segments] == [
+        Phase.IVR,
+        Phase.QUEUE,
+        Phase.RING,
+        Phase.TALK,
+        Phase.RING,
+        Phase.TALK,
+        Phase.WRAP_UP,
+    ]
+
+
+def test_state_without_duration_lasts_until_the_next_event() -> None:
+    c = call(
+        ev(0, "EnterIVR", Lane.IVR, 10),
+        ev(10, "EnterQueue", Lane.QUEUE),  # no Duration
+        ev(70, "AbandonedInQueue", Lane.QUEUE),
+    )
+    summary = phase_summary(c)
+    assert seconds(summary.queue) == 60
+    assert seconds(summary.total) == 70
+    analysis = analyse(c)
+    assert analysis.spans[1] == (10, 70)
+    assert analysis.estimated == frozenset({1})
+    assert analysis.spans[2] == (70, 70)  # an outcome is a point
+
+
+def test_abandoned_while_ringing() -> None:
+    c = call(
+        ev(0, "EnterQueue", Lane.QUEUE, 30),
+        ev(30, "Ring", agent_name="a"),
+        ev(45, "AbandonedRing", Lane.QUEUE),
+    )
+    summary = phase_summary(c)
+    assert (seconds(summary.queue), seconds(summary.ring), seconds(summary.total)) == (30, 15, 45)
+
+
+def test_last_state_without_duration_is_a_point() -> None:
+    c = call(ev(0, "Talk"))
+    assert event_span(c, c.events[0]) == (0, 0)
+    assert seconds(phase_summary(c).total) == 0
+
+
+def test_untimed_events_are_kept_in_place_but_not_counted() -> None:
+    c = call(
+        ev(0, "EnterQueue", Lane.QUEUE, 5),
+        ev(None, "Talk", duration=100),
+        ev(5, "Ring", duration=3),
+    )
+    analysis = analyse(c)
+    assert analysis.order == (0, 1, 2)
+    assert analysis.spans[1] is None
+    assert analysis.offset(1) is None
+    assert event_span(c, c.events[1]) is None
+    assert seconds(phase_summary(c).total) == 8
+
+
+def test_out_of_order_events_are_sorted_stably() -> None:
+    c = call(
+        ev(30, "Talk", duration=10),
+        ev(0, "EnterQueue", Lane.QUEUE, 20),
+        ev(20, "Ring", duration=10),
+        ev(40, "End", duration=0),
+        ev(40, "Handle", duration=0),  # same time as End: server order kept
+    )
+    analysis = analyse(c)
+    assert analysis.order == (1, 2, 0, 3, 4)
+    summary = analysis.summary
+    assert (seconds(summary.queue), seconds(summary.ring), seconds(summary.talk)) == (20, 10, 10)
+
+
+def test_duplicates_do_not_count_twice() -> None:
+    talk = ev(0, "Talk", duration=60)
+    c = call(talk, ev(0, "Talk", duration=60), ev(0, "Talk", duration=60))
+    summary = phase_summary(c)
+    assert seconds(summary.talk) == 60
+    assert seconds(summary.total) == 60
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        (),
+        (ev(0, "Dial", duration=0), ev(0, "End", duration=0), ev(0, "Handle", duration=0)),
+        (ev(None, "Dial", duration=5),),
+    ],
+)
+def test_zero_length_calls(events: tuple[CallEvent, ...]) -> None:
+    summary = phase_summary(call(*events))
+    assert summary.total == timedelta(0)
+    assert summary.items() == []
+    assert all(value == timedelta(0) for _, value in summary.items(include_zero=True))
+
+
+def test_event_before_the_start_gets_a_negative_offset() -> None:
+    c = call(ev(-2, "EnterIVR", Lane.IVR, 2), ev(0, "EnterQueue", Lane.QUEUE, 5))
+    analysis = analyse(c)
+    assert analysis.offset(0) == -2
+    assert (analysis.axis_start, analysis.axis_end) == (-2, 5)
+    assert seconds(analysis.summary.total) == 7
+
+
+def test_origin_without_a_start_time_is_the_first_event() -> None:
+    c = call(ev(5, "Dial", duration=3), ev(8, "End", duration=0), start=None)
+    analysis = analyse(c)
+    assert analysis.origin == T0 + 5 * S
+    assert analysis.spans == ((0, 3), (3, 3))
+
+
+def test_gap_before_the_first_event_is_other() -> None:
+    summary = phase_summary(call(ev(10, "Talk", duration=5)))
+    assert (seconds(summary.other), seconds(summary.talk), seconds(summary.total)) == (10, 5, 15)
+
+
+def test_odd_durations() -> None:
+    c = call(
+        ev(0, "Talk", duration="12"),  # type: ignore[arg-type]  # a number as a string
+        ev(12, "End", duration=-5),  # garbage: treated as unknown
+        ev(12, "Handle", duration=10**12),  # absurd: capped at 7 days
+    )
+    analysis = analyse(c)
+    assert analysis.spans[0] == (0, 12)
+    assert analysis.spans[1] == (12, 12)
+    assert analysis.spans[2] == (12, 12 + 7 * 24 * 3600)
+
+
+def test_naive_times_are_read_as_utc() -> None:
+    naive = CallEvent(time=datetime(2019, 4, 17, 9, 10, 56), event="Talk", lane=Lane.AGENT)
+    c = Call("c", start=T0, events=(naive,))
+    assert analyse(c).offset(0) == 10
+
+
+def test_unknown_events_fall_back_on_their_lane() -> None:
+    assert event_phase(ev(0, "NewIvrThing", Lane.IVR)) is Phase.IVR
+    assert event_phase(ev(0, "NewQueueThing", Lane.QUEUE)) is Phase.QUEUE
+    assert event_phase(ev(0, "Mystery", Lane.OTHER)) is Phase.OTHER
+    assert event_phase(ev(0, "Dial")) is Phase.DIAL
+    assert phase_label(Phase.WRAP_UP) == "Wrap-up"
+    assert phase_label(Phase.TALK, "zh") == "通话"
+
+
+def test_event_span_of_a_foreign_event() -> None:
+    c = seed()
+    copy = CallEvent(**{f: getattr(c.events[0], f) for f in ("time", "event", "lane", "duration", "status")})  # type: ignore[arg-type]
+    assert event_span(c, copy) == (0, 9)  # an equal copy is found
+    with pytest.raises(ValueError):
+        event_span(c, ev(99, "Talk"))
+
+
+def test_analysis_is_cached_per_call_object() -> None:
+    c = seed()
+    assert analyse(c) is analyse(c)
+    assert analyse(seed()) is not analyse(c)
+
+
+def test_phases_module_imports_no_textual() -> None:
+    code = "import sys, ccc_tui.phases; print([m for m in sys.modules if m.startswith('textual')])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+# ── generated trails ───────────────────────────────────────────────────────────────────────
+
+EVENT_CODES = [
+    "EnterIVR",
+    "EnterQueue",
+    "WaitingInQueue",
+    "ACDOverflow",
+    "AbandonedInQueue",
+    "Ring",
+    "AbandonedRing",
+    "Talk",
+    "LaunchTransfer",
+    "CallForHelp",
+    "Dial",
+    "End",
+    "Handle",
+    "Mystery",
+]
+
+trail_events = st.builds(
+    ev,
+    st.one_of(st.none(), st.integers(min_value=-30, max_value=3600)),
+    st.sampled_from(EVENT_CODES),
+    st.sampled_from(list(Lane)),
+    st.one_of(st.none(), st.integers(min_value=-5, max_value=900)),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(trail_events, max_size=40), st.booleans())
+def test_phases_always_add_up(events: list[CallEvent], with_start: bool) -> None:
+    c = call(*events, start=T0 if with_start else None)
+    analysis = analyse(c)
+    summary = analysis.summary
+    parts = [value for _, value in summary.items(include_zero=True)]
+    assert all(value >= timedelta(0) for value in parts)
+    assert sum(parts, timedelta(0)) == summary.total
+    assert seconds(summary.total) == pytest.approx(analysis.axis_length)
+    assert sorted(analysis.order) == list(range(len(events)))
+    # The segments tile the axis without gaps or overlaps.
+    if summary.segments:
+        assert summary.segments[0].start == analysis.axis_start
+        assert summary.segments[-1].end == analysis.axis_end
+        for before, after in zip(summary.segments, summary.segments[1:], strict=False):
+            assert before.end == after.start
+            assert before.phase is not after.phase
+    for span in analysis.spans:
+        if span is not None:
+            assert analysis.axis_start <= span[0] <= span[1] <= analysis.axis_end
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(EVENT_CODES), st.integers(min_value=0, max_value=300)),
+        max_size=12,
+    ),
+    st.randoms(),
+)
+def test_server_order_does_not_matter_for_distinct_times(
+    steps: list[tuple[str, int]], rnd: object
+) -> None:
+    events = [ev(n * 10, code, duration=duration) for n, (code, duration) in enumerate(steps)]
+    shuffled = list(events)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert phase_summary(call(*events)) == phase_summary(call(*shuffled))
