@@ -13,6 +13,7 @@ from textual.screen import Screen
 from ccc_tui.api.client import CccClient
 from ccc_tui.context import AppContext
 from ccc_tui.messages import OpenCall
+from ccc_tui.palette import ContactProvider
 from ccc_tui.screens.help import HelpScreen
 from ccc_tui.screens.search import SearchScreen
 from ccc_tui.session import LaunchTarget
@@ -26,6 +27,8 @@ class CccApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "ccc-tui"
     ENABLE_COMMAND_PALETTE = True
+
+    COMMANDS = App.COMMANDS | {ContactProvider}
 
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", show=True),
@@ -110,8 +113,12 @@ class CccApp(App[int]):
         title = getattr(self.screen, "HELP_TITLE", type(self.screen).__name__)
         self.push_screen(HelpScreen(self.screen, title))
 
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Toggle light/dark", "Switch between the light and dark theme", self.action_toggle_dark)
         yield SystemCommand("Go home", "Back to the search screen and history", self.go_home)
         yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
         yield SystemCommand(

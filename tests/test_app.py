@@ -248,3 +248,25 @@ def test_app_refuses_to_run_without_a_terminal() -> None:
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr
     assert "ccc-tui show" in result.stderr
+
+
+async def test_palette_opens_a_typed_contact(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"1096645650")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, CallScreen)
+        assert app.screen.contact_id == "1096645650"
+
+
+async def test_palette_toggles_the_theme(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dark = app.current_theme.dark
+        app.action_toggle_dark()
+        await pilot.pause()
+        assert app.current_theme.dark is not dark

@@ -47,9 +47,8 @@ class CallSummary(Static):
     DEFAULT_CSS = """
     CallSummary {
         height: auto;
-        max-height: 5;
+        max-height: 4;
         padding: 0 1;
-        border-bottom: solid $panel-lighten-2;
     }
     """
 

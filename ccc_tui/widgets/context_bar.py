@@ -28,13 +28,16 @@ class ContextBar(Static):
     def on_mount(self) -> None:
         self.refresh_text()
 
+    def on_resize(self) -> None:
+        self.refresh_text()
+
     def set_title(self, title: str) -> None:
         self.title = title
         self.refresh_text()
 
     def refresh_text(self) -> None:
         ctx = self.context
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append("ccc-tui", style="bold")
         if self.title:
             text.append("  ")
@@ -44,6 +47,12 @@ class ContextBar(Static):
             text.append(" DEMO ", style="reverse bold")
             text.append(" ")
         text.append(safe_text(ctx.label, 40), style="bold")
-        text.append(f" · {safe_text(ctx.instance_id, 40)}", style="dim")
-        text.append(f" · {ctx.zone_label}", style="dim")
+        # Optional parts, most useful first, each only if it fits whole.
+        width = (self.size.width or self.app.size.width) - 2
+        parts = [f" · {ctx.zone_label}"]
+        if ctx.instance_id:
+            parts.append(f" · {safe_text(ctx.instance_id, 40)}")
+        for part in parts:
+            if text.cell_len + len(part) <= width:
+                text.append(part, style="dim")
         self.update(text)
