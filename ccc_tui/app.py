@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,6 +20,7 @@ from ccc_tui.session import LaunchTarget
 from ccc_tui.store import HistoryStore
 
 if TYPE_CHECKING:
+    from ccc_tui.screens.call import CallScreen
     from ccc_tui.screens.settings import UseSession
 
 
@@ -51,6 +52,7 @@ class CccApp(App[int]):
         super().__init__()
         # None until the first-run screen gets credentials or the demo (see on_use_session).
         self.client = client
+        self._call_screen: CallScreen | None = None
         self.launch = launch or LaunchTarget()
         self.store = store
         self.context = context
@@ -65,6 +67,16 @@ class CccApp(App[int]):
         self.push_screen(SearchScreen(self.context, self.store))
         if self.initial_contact:
             self.open_call(self.initial_contact)
+        else:
+            self.call_after_refresh(self.warm_up)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """While the user types, load what opening a call needs, so the first one is quick."""
+        import importlib
+
+        for module in ("httpx", "ccc_tui.screens.call", "ccc_tui.api.v2017", "ccc_tui.phases"):
+            importlib.import_module(module)
 
     async def on_unmount(self) -> None:
         if self.client is not None:
@@ -78,9 +90,21 @@ class CccApp(App[int]):
     def open_call(self, contact_id: str) -> None:
         from ccc_tui.screens.call import CallScreen
 
-        self.push_screen(
-            CallScreen(contact_id, client=self.client, store=self.store, context=self.context)
-        )
+        # One call screen, reused: composing a screen costs more than fetching a call.
+        screen = self._call_screen
+        if screen is not None and (screen.client, screen.context) != (self.client, self.context):
+            # The session changed (demo <-> a real instance): start afresh.
+            if screen not in self.screen_stack:
+                self.uninstall_screen(screen)
+            screen = None
+        if screen is None:
+            assert self.client is not None
+            screen = CallScreen(client=self.client, store=self.store, context=self.context)
+            self.install_screen(screen, name=f"call-{id(screen)}")
+            self._call_screen = screen
+        screen.open(contact_id)
+        if self.screen is not screen:
+            self.push_screen(screen)
 
     def go_home(self) -> None:
         while len(self.screen_stack) > 2:
@@ -118,7 +142,9 @@ class CccApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Toggle light/dark", "Switch between the light and dark theme", self.action_toggle_dark)
+        yield SystemCommand(
+            "Toggle light/dark", "Switch between the light and dark theme", self.action_toggle_dark
+        )
         yield SystemCommand("Go home", "Back to the search screen and history", self.go_home)
         yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
         yield SystemCommand(

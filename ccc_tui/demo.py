@@ -6,8 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.client import CccClient
 from ccc_tui.emulator import (
@@ -44,6 +42,12 @@ def demo_client(
         demo_credentials(),
         endpoint=DEMO_ENDPOINT,
         instance_id=DEMO_INSTANCE_ID,
-        transport=httpx.ASGITransport(app=app),
+        transport=lambda: _asgi_transport(app),
         **client_options,
     )
+
+
+def _asgi_transport(app: Any) -> Any:
+    import httpx
+
+    return httpx.ASGITransport(app=app)

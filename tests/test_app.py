@@ -162,6 +162,7 @@ async def test_errors_show_code_hint_and_request_id_and_refresh_recovers(tmp_pat
         panel = app.screen.query_one(ErrorPanel)
         text = str(panel.render())
         assert not panel.has_class("-hidden")
+        assert app.screen.state == "failed"
         assert "ServiceUnavailable" in text or "InternalError" in text
         assert "Request id:" in text and "Hint:" in text
         faults.error_rate = 0
@@ -195,9 +196,11 @@ async def test_detail_panel_on_a_narrow_terminal(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         await pilot.press("j", "enter")
         await pilot.pause()
-        assert app.screen.has_class("-detail-open")
+        assert app.screen.detail_open
+        assert not app.screen.query_one("#timeline-column").display
         await pilot.press("escape")
-        assert not app.screen.has_class("-detail-open")
+        assert not app.screen.detail_open
+        assert app.screen.query_one("#timeline-column").display
         assert isinstance(app.screen, CallScreen)
 
 

@@ -13,7 +13,6 @@ import logging
 import os
 import random
 import re
-import ssl
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -22,11 +21,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ccc_tui.api import signing, v2017
+
+if TYPE_CHECKING:
+    import httpx
 from ccc_tui.api.auth import AccessKey, mask_key_id
 from ccc_tui.api.errors import (
     CccError,
@@ -44,7 +44,8 @@ from ccc_tui.api.models import Call, CallRecord, DownloadLink, Instance, Page, R
 
 log = logging.getLogger("ccc_tui.api")
 
-DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+CONNECT_TIMEOUT = 5.0  # seconds, as the official SDKs
+READ_TIMEOUT = 10.0
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -87,11 +88,11 @@ class CccClient:
         *,
         endpoint: str,
         instance_id: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | Callable[[], httpx.AsyncBaseTransport] | None = None,
         max_concurrency: int = 8,
         rate_limit: float | None = None,
         retry: RetryPolicy | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: httpx.Timeout | None = None,
         clock: Callable[[], datetime] | None = None,
         nonce: Callable[[], str] = signing.new_nonce,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -112,15 +113,12 @@ class CccClient:
         self.rate_limit = rate_limit
         self.last_server_date: datetime | None = None
         self.request_count = 0
-        self._http = httpx.AsyncClient(
-            transport=transport,
-            timeout=timeout,
-            limits=httpx.Limits(
-                max_connections=max(max_concurrency, 4), max_keepalive_connections=max_concurrency
-            ),
-            headers={"User-Agent": user_agent},
-            follow_redirects=False,
-        )
+        self._transport = transport
+        self._timeout = timeout
+        self._user_agent = user_agent
+        # Created on first use: importing httpx (and ssl) is a sizeable part of the app's start-up,
+        # and the search screen needs no HTTP at all.
+        self._http_client: httpx.AsyncClient | None = None
 
     @property
     def key_id_masked(self) -> str:
@@ -137,8 +135,27 @@ class CccClient:
     ) -> None:
         await self.aclose()
 
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._http_client is None:
+            import httpx
+
+            transport = self._transport() if callable(self._transport) else self._transport
+            self._http_client = httpx.AsyncClient(
+                transport=transport,
+                timeout=self._timeout or httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
+                limits=httpx.Limits(
+                    max_connections=max(self.max_concurrency, 4),
+                    max_keepalive_connections=self.max_concurrency,
+                ),
+                headers={"User-Agent": self._user_agent},
+                follow_redirects=False,
+            )
+        return self._http_client
+
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     # ---- the APIs -------------------------------------------------------------------------
 
@@ -231,6 +248,8 @@ class CccClient:
 
         A failure or cancellation leaves no partial file behind.
         """
+        import httpx
+
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
         tmp = Path(tmp_name)
@@ -330,6 +349,8 @@ class CccClient:
         return random.uniform(ceiling / 2, ceiling)
 
     async def _attempt(self, action: str, api_params: dict[str, str]) -> dict[str, Any]:
+        import httpx
+
         async with self._semaphore:
             if self._limiter:
                 await self._limiter.acquire()
@@ -434,6 +455,10 @@ _DNS_MARKERS = (
 
 def _transport_error(exc: httpx.HTTPError, action: str) -> TransportError:
     """Map httpx's exceptions to our clear transport types (no secrets: the URL is not echoed)."""
+    import ssl
+
+    import httpx
+
     host = ""
     with contextlib.suppress(RuntimeError):
         host = exc.request.url.host

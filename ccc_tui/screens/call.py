@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, LoadingIndicator, Static
+from textual.widgets import Input, LoadingIndicator, Static
 
 from ccc_tui.api.client import CccClient
 from ccc_tui.api.errors import CccError
@@ -33,6 +33,7 @@ from ccc_tui.widgets.call_summary import CallSummary
 from ccc_tui.widgets.context_bar import ContextBar
 from ccc_tui.widgets.error_panel import ErrorPanel
 from ccc_tui.widgets.event_detail import EventDetail
+from ccc_tui.widgets.key_bar import KeyBar
 from ccc_tui.widgets.phase_bar import PhaseBar
 from ccc_tui.widgets.recordings import RecordingsPane
 from ccc_tui.widgets.timeline import EventTimeline
@@ -52,6 +53,7 @@ def as_ccc_error(exc: BaseException) -> CccError:
 
 @dataclass(frozen=True)
 class LoadResult:
+    contact_id: str
     call: Call | None
     events_error: CccError | None
     recordings_error: CccError | None
@@ -60,34 +62,22 @@ class LoadResult:
 class CallScreen(Screen[None]):
     HELP_TITLE = "Call"
     # Focus goes to the timeline once the call arrives; nothing hidden may take it before.
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""
 
+    # Structure only. Which parts show is set per widget (`display`) by `_show`: toggling a class
+    # on the screen would restyle every widget under it, which was most of the cost of opening.
     DEFAULT_CSS = """
     CallScreen { layout: vertical; }
     CallScreen #body { height: 1fr; }
     CallScreen #timeline-column { width: 1fr; }
-    CallScreen #filter { display: none; margin: 0 1; }
-    CallScreen #filter.-shown { display: block; }
+    CallScreen #filter { margin: 0 1; }
     CallScreen EventTimeline { height: 1fr; }
-    CallScreen EventDetail { width: 46%; display: none; }
-    CallScreen.-wide EventDetail { display: block; }
-    CallScreen.-detail-open #timeline-column { display: none; }
-    CallScreen.-detail-open EventDetail { display: block; width: 1fr; }
-    CallScreen.-wide.-detail-open #timeline-column { display: block; }
-    CallScreen.-wide.-detail-open EventDetail { width: 46%; }
+    CallScreen EventDetail { width: 46%; }
     CallScreen RecordingsPane { height: auto; max-height: 9; }
-    CallScreen #empty { display: none; padding: 1 2; color: $foreground-muted; height: auto; }
-    CallScreen.-empty #empty { display: block; }
-    CallScreen.-empty #body, CallScreen.-empty RecordingsPane, CallScreen.-empty PhaseBar { display: none; }
-    CallScreen LoadingIndicator { height: 3; display: none; }
-    CallScreen.-loading LoadingIndicator { display: block; }
-    CallScreen.-loading #body, CallScreen.-loading RecordingsPane { display: none; }
+    CallScreen #empty { padding: 1 2; color: $foreground-muted; height: auto; }
+    CallScreen #retry-hint { padding: 0 2; color: $foreground-muted; }
+    CallScreen LoadingIndicator { height: 3; }
     CallScreen ErrorPanel { margin: 0 1; }
-    CallScreen.-failed #body, CallScreen.-failed RecordingsPane, CallScreen.-failed PhaseBar,
-    CallScreen.-failed CallSummary, CallScreen.-loading CallSummary,
-    CallScreen.-loading PhaseBar, CallScreen.-empty CallSummary { display: none; }
-    CallScreen #retry-hint { display: none; padding: 0 2; color: $foreground-muted; }
-    CallScreen.-failed #retry-hint { display: block; }
     """
 
     BINDINGS = [
@@ -121,7 +111,7 @@ class CallScreen(Screen[None]):
             self.error = error
 
     def __init__(
-        self, contact_id: str, *, client: CccClient, store: HistoryStore, context: AppContext
+        self, contact_id: str = "", *, client: CccClient, store: HistoryStore, context: AppContext
     ) -> None:
         super().__init__()
         self.contact_id = contact_id
@@ -129,6 +119,9 @@ class CallScreen(Screen[None]):
         self.store = store
         self.context = context
         self.call: Call | None = None
+        self.state = "loading"
+        self.detail_open = False
+        self.filter_open = False
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -150,31 +143,75 @@ class CallScreen(Screen[None]):
                 yield EventTimeline(id="timeline")
             yield EventDetail(id="detail")
         yield RecordingsPane(id="recordings")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
         self.query_one(EventTimeline).tz = self.context.tz
+        self._show()
+        if self.contact_id:
+            self.action_refresh()
+
+    def open(self, contact_id: str) -> None:
+        """Show another call. The app keeps one CallScreen and reuses it: composing a screen
+        costs more than the whole API round trip in demo mode."""
+        self.contact_id = contact_id
+        self.call = None
+        self.state = "loading"
+        self.detail_open = False
+        self.filter_open = False
+        if not self.is_mounted:
+            return  # on_mount loads it
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.disabled = True
+        self.query_one(EventTimeline).filter("")
+        self.query_one(ContextBar).set_title(f"Call {contact_id}")
         self.action_refresh()
 
     def on_resize(self) -> None:
-        self._apply_width(self.app.size.width)
+        self._show()
 
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width >= WIDE, "-wide")
+    @property
+    def wide(self) -> bool:
+        return self.app.size.width >= WIDE
+
+    def _show(self) -> None:
+        """Show the parts that fit the state: loading, ready, empty (unknown contact) or failed."""
+        state = self.state
+        ready = state == "ready"
+        shown = {
+            CallSummary: ready,
+            PhaseBar: ready,
+            RecordingsPane: ready,
+            LoadingIndicator: state == "loading",
+        }
+        for widget_type, visible in shown.items():
+            self.query_one(widget_type).display = visible
+        self.query_one("#body").display = ready
+        self.query_one("#empty").display = state == "empty"
+        self.query_one("#retry-hint").display = state == "failed"
+        self.query_one("#filter").display = self.filter_open
+        # The detail panel sits beside the timeline when wide, and replaces it when opened narrow.
+        detail = self.query_one(EventDetail)
+        detail.display = self.wide or self.detail_open
+        detail.styles.width = "46%" if self.wide else "1fr"
+        self.query_one("#timeline-column").display = self.wide or not self.detail_open
 
     # ---- loading ------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        self.add_class("-loading")
+        if self.call is None:
+            self.state = "loading"
+            self._show()
         self.query_one(ErrorPanel).clear()
         self.load()
 
     @work(exclusive=True, group="load")
     async def load(self) -> None:
+        contact_id = self.contact_id
         events, recordings = await asyncio.gather(
-            self.client.get_call_events(self.contact_id, instance_id=self.context.instance_id),
-            self.client.list_recordings(self.contact_id, instance_id=self.context.instance_id),
+            self.client.get_call_events(contact_id, instance_id=self.context.instance_id),
+            self.client.list_recordings(contact_id, instance_id=self.context.instance_id),
             return_exceptions=True,
         )
         events_error = as_ccc_error(events) if isinstance(events, BaseException) else None
@@ -184,17 +221,19 @@ class CallScreen(Screen[None]):
         call: Call | None = None
         if isinstance(events, Call):
             call = replace(events, recordings=recordings if isinstance(recordings, tuple) else ())
-        self.post_message(self.Loaded(LoadResult(call, events_error, recordings_error)))
+        self.post_message(self.Loaded(LoadResult(contact_id, call, events_error, recordings_error)))
 
     @on(Loaded)
     def show_result(self, message: Loaded) -> None:
         result = message.result
-        self.remove_class("-loading")
+        if result.contact_id != self.contact_id:
+            return  # an answer for the call shown before this one
         panel = self.query_one(ErrorPanel)
         if result.events_error is not None:
             self.show_failure(result.events_error, "Could not load the call's events")
             if self.call is None:
-                self.add_class("-failed")
+                self.state = "failed"
+                self._show()
                 return
         elif result.recordings_error is not None:
             panel.show_error(result.recordings_error, title="Could not load the recordings")
@@ -202,16 +241,15 @@ class CallScreen(Screen[None]):
             return
         call = result.call
         self.call = call
-        self.remove_class("-failed")
+        self.state = "empty" if call.is_empty else "ready"
+        self._show()
         if call.is_empty:
-            self.add_class("-empty")
             self.query_one("#empty", Static).update(
                 f"No events and no recordings for contact {self.contact_id} in instance "
                 f"{self.context.instance_id}. Check the ContactId and that it belongs to this "
                 "instance (press r to retry, esc to go back)."
             )
             return
-        self.remove_class("-empty")
         self.query_one(CallSummary).set_call(call)
         self.query_one(PhaseBar).set_call(call)
         timeline = self.query_one(EventTimeline)
@@ -223,7 +261,7 @@ class CallScreen(Screen[None]):
             self.query_one(EventDetail).set_event(
                 call, call.events[0], tz=self.context.tz, language=self.context.language
             )
-        if not self.query_one("#filter", Input).has_class("-shown"):
+        if not self.filter_open:
             timeline.focus()
         try:
             self.store.record(call, self.context.instance_id)
@@ -250,8 +288,9 @@ class CallScreen(Screen[None]):
         self.query_one(EventDetail).set_event(
             self.call, message.event, tz=self.context.tz, language=self.context.language
         )
-        if not self.has_class("-wide"):
-            self.add_class("-detail-open")
+        if not self.wide:
+            self.detail_open = True
+            self._show()
             self.query_one(EventDetail).focus()
 
     def action_toggle_raw(self) -> None:
@@ -260,7 +299,8 @@ class CallScreen(Screen[None]):
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.disabled = False
-        field.add_class("-shown")
+        self.filter_open = True
+        self._show()
         field.focus()
 
     @on(Input.Changed, "#filter")
@@ -275,13 +315,15 @@ class CallScreen(Screen[None]):
         field = self.query_one("#filter", Input)
         if field.has_focus or field.value:
             field.value = ""
-            field.remove_class("-shown")
+            self.filter_open = False
             field.disabled = True
+            self._show()
             self.query_one(EventTimeline).filter("")
             self.query_one(EventTimeline).focus()
             return
-        if self.has_class("-detail-open"):
-            self.remove_class("-detail-open")
+        if self.detail_open:
+            self.detail_open = False
+            self._show()
             self.query_one(EventTimeline).focus()
             return
         self.dismiss(None)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ccc_tui.contact_ids import normalise_contact_id
 from ccc_tui.context import AppContext
@@ -15,6 +15,7 @@ from ccc_tui.messages import OpenCall
 from ccc_tui.store import HistoryStore
 from ccc_tui.widgets.context_bar import ContextBar
 from ccc_tui.widgets.history import HistoryTable
+from ccc_tui.widgets.key_bar import KeyBar
 
 EMPTY_HISTORY = "No calls looked up yet. Paste a ContactId above and press enter."
 DEMO_HINT = "Demo: try 1096645650 (outbound) or 2020927020 (has a recording)."
@@ -53,7 +54,7 @@ class SearchScreen(Screen[None]):
             yield Static(self._idle_hint(), id="validation", classes="-ok")
         yield Static(EMPTY_HISTORY, id="empty-history")
         yield HistoryTable(tz=self.context.tz, id="history")
-        yield Footer()
+        yield KeyBar()
 
     def _idle_hint(self) -> str:
         return DEMO_HINT if self.context.demo else "Letters, digits, '-', '_' and '.'; up to 64."

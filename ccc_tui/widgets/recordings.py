@@ -199,12 +199,6 @@ class RecordingsPane(Widget):
         padding: 0 1;
         color: $foreground-muted;
     }
-    RecordingsPane.-empty > DataTable, RecordingsPane.-empty > #recordings-detail {
-        display: none;
-    }
-    RecordingsPane > #recordings-empty.-hidden {
-        display: none;
-    }
     RecordingsPane > .recordings--bar { color: $accent; }
     RecordingsPane > .recordings--bar-empty { color: $foreground-muted; }
     RecordingsPane > .recordings--saved { color: $success; }
@@ -563,8 +557,10 @@ class RecordingsPane(Widget):
         self._styles_seen = self._resolved_styles()
         self._render_title()
         has_rows = bool(self._recordings)
-        self.set_class(not has_rows, "-empty")
-        self._empty.set_class(has_rows, "-hidden")
+        # Per-widget display, not classes on the pane: a class change restyles the whole pane.
+        self._table.display = has_rows
+        self.query_one("#recordings-detail").display = has_rows
+        self._empty.display = not has_rows
         if self._contact_id is None:
             self._empty.update("No call loaded")
         else:
