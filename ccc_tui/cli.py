@@ -55,10 +55,13 @@ def build_app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_command_parser() -> argparse.ArgumentParser:
+def build_command_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of `only` that one: importing a command's module pulls in
+    what it needs, and `ccc-tui show` must not pay for `login` or `doctor`."""
     parser = argparse.ArgumentParser(prog="ccc-tui")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMANDS.values():
+    modules = [COMMANDS[only]] if only else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
         importlib.import_module(module).register(subparsers)
     return parser
 
@@ -84,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     pos = _command_position(argv)
     if pos is not None:
         # Flags written before the command apply to it: move the command to the front.
-        args = build_command_parser().parse_args([argv[pos], *argv[:pos], *argv[pos + 1 :]])
+        command = argv[pos]
+        args = build_command_parser(command).parse_args([command, *argv[:pos], *argv[pos + 1 :]])
         return int(args.handler(args))
     args = build_app_parser().parse_args(argv)
     from ccc_tui.launch import run_app  # imports Textual: only for the interactive app

@@ -141,13 +141,23 @@ class CccClient:
             import httpx
 
             transport = self._transport() if callable(self._transport) else self._transport
+            limits = httpx.Limits(
+                max_connections=max(self.max_concurrency, 4),
+                max_keepalive_connections=self.max_concurrency,
+            )
+            mounts = None
+            if transport is None:
+                # Plain http (only ever to loopback) needs no TLS; the verifying https transport
+                # loads its CA bundle (~40 ms) only when an https request is first made.
+                mounts = {
+                    "http://": httpx.AsyncHTTPTransport(limits=limits, verify=False),
+                    "https://": _LazyTransport(lambda: httpx.AsyncHTTPTransport(limits=limits)),
+                }
             self._http_client = httpx.AsyncClient(
                 transport=transport,
+                mounts=mounts,
                 timeout=self._timeout or httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
-                limits=httpx.Limits(
-                    max_connections=max(self.max_concurrency, 4),
-                    max_keepalive_connections=self.max_concurrency,
-                ),
+                limits=limits,
                 headers={"User-Agent": self._user_agent},
                 follow_redirects=False,
             )
@@ -423,6 +433,30 @@ class CccClient:
             return
         with contextlib.suppress(TypeError, ValueError):
             self.last_server_date = parsedate_to_datetime(value)
+
+
+class _LazyTransport:
+    """An httpx transport built on its first request (an AsyncBaseTransport by duck typing, so
+    that this module need not import httpx at import time)."""
+
+    def __init__(self, factory: Callable[[], httpx.AsyncBaseTransport]) -> None:
+        self._factory = factory
+        self._inner: httpx.AsyncBaseTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._inner is None:
+            self._inner = self._factory()
+        return await self._inner.handle_async_request(request)
+
+    async def __aenter__(self) -> _LazyTransport:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._inner is not None:
+            await self._inner.aclose()
 
 
 def _retry_after(response: httpx.Response) -> float | None:
