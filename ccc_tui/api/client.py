@@ -119,6 +119,7 @@ class CccClient:
         # Created on first use: importing httpx (and ssl) is a sizeable part of the app's start-up,
         # and the search screen needs no HTTP at all.
         self._http_client: httpx.AsyncClient | None = None
+        self._closed = False
 
     @property
     def key_id_masked(self) -> str:
@@ -137,6 +138,8 @@ class CccClient:
 
     @property
     def _http(self) -> httpx.AsyncClient:
+        if self._closed:
+            raise RuntimeError("this CccClient is closed")
         if self._http_client is None:
             import httpx
 
@@ -163,7 +166,12 @@ class CccClient:
             )
         return self._http_client
 
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
     async def aclose(self) -> None:
+        self._closed = True
         if self._http_client is not None:
             await self._http_client.aclose()
 

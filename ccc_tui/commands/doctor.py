@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -124,17 +125,34 @@ def diagnose(
     region: str | None = None,
     endpoint: str | None = None,
 ) -> list[Check]:
-    checks: list[Check] = []
+    return list(
+        iter_checks(
+            demo=demo, profile=profile, instance_id=instance_id, region=region, endpoint=endpoint
+        )
+    )
 
+
+def iter_checks(
+    *,
+    demo: bool = False,
+    profile: str | None = None,
+    instance_id: str | None = None,
+    region: str | None = None,
+    endpoint: str | None = None,
+) -> Iterator[Check]:
+    """The checks in order, each as soon as it is known (the settings screen shows them live).
+
+    Blocking (files, the keyring, one event loop for the signed calls): run it off the UI thread.
+    """
     # 1. The config file.
     config: Config | None = None
     try:
         config = load_config()
         if config.exists:
             n = len(config.profiles)
-            checks.append(Check("config", PASS, f"{config.path}: valid, {n} profile(s)"))
+            yield Check("config", PASS, f"{config.path}: valid, {n} profile(s)")
         else:
-            checks.append(
+            yield (
                 Check(
                     "config",
                     WARN,
@@ -143,14 +161,14 @@ def diagnose(
                 )
             )
     except ConfigurationError as exc:
-        checks.append(Check("config", FAIL, exc.message, _hint(exc), EXIT_CONFIG))
+        yield Check("config", FAIL, exc.message, _hint(exc), EXIT_CONFIG)
 
     # 2. The effective target.
     target: Target | None = None
     if demo:
         # The demo client brings its own instance id; the target only names the mode.
         target = Target(profile="demo", sources={"profile": "--demo"})
-        checks.append(Check("target", PASS, "--demo: the built-in emulator, in process"))
+        yield Check("target", PASS, "--demo: the built-in emulator, in process")
     elif config is not None:
         try:
             target = resolve_target(
@@ -161,7 +179,7 @@ def diagnose(
                 config=config,
             )
             src = target.sources
-            checks.append(
+            yield (
                 Check(
                     "target",
                     PASS,
@@ -173,14 +191,14 @@ def diagnose(
                 )
             )
         except ConfigurationError as exc:
-            checks.append(Check("target", FAIL, exc.message, _hint(exc), EXIT_CONFIG))
+            yield Check("target", FAIL, exc.message, _hint(exc), EXIT_CONFIG)
     else:
-        checks.append(Check("target", SKIP, "not resolved (the config file is invalid)"))
+        yield Check("target", SKIP, "not resolved (the config file is invalid)")
 
     # 3. Credentials.
     key: AccessKey | None = None
     if demo:
-        checks.append(Check("credentials", PASS, "the emulator's demo key pair (--demo)"))
+        yield Check("credentials", PASS, "the emulator's demo key pair (--demo)")
     else:
         if target is not None:
             chain_profile = target.profile
@@ -192,9 +210,9 @@ def diagnose(
         skipped = [f"skipped {s.label}: {s.reason}" for s in report.skipped]
         if report.credentials is not None:
             key = report.credentials
-            checks.append(Check("credentials", PASS, describe_key(key), skipped))
+            yield Check("credentials", PASS, describe_key(key), skipped)
         else:
-            checks.append(
+            yield (
                 Check(
                     "credentials",
                     FAIL,
@@ -207,19 +225,18 @@ def diagnose(
     # 4. The keyring backend (a warning only: it is one source among several).
     ok, backend, why = keyring_status()
     if ok:
-        checks.append(Check("keyring", PASS, backend))
+        yield Check("keyring", PASS, backend)
     else:
-        checks.append(Check("keyring", WARN, f"not usable ({backend}): {why}"))
+        yield Check("keyring", WARN, f"not usable ({backend}): {why}")
 
     # 5-7. The signed calls: endpoint/TLS, clock, instance.
     if not demo and (key is None or target is None):
         reason = "no credentials" if key is None else "no target"
         for name in ("endpoint", "clock", "instance"):
-            checks.append(Check(name, SKIP, f"not checked ({reason})"))
-        return checks
+            yield Check(name, SKIP, f"not checked ({reason})")
+        return
     assert target is not None
-    checks.extend(asyncio.run(_remote_checks(key, target, demo)))
-    return checks
+    yield from asyncio.run(_remote_checks(key, target, demo))
 
 
 def _hint(exc: CccError) -> list[str]:

@@ -49,9 +49,9 @@ class ContextBar(Static):
         text.append(safe_text(ctx.label, 40), style="bold")
         # Optional parts, most useful first, each only if it fits whole.
         width = (self.size.width or self.app.size.width) - 2
-        parts = [f" · {ctx.zone_label}"]
-        if ctx.instance_id:
-            parts.append(f" · {safe_text(ctx.instance_id, 40)}")
+        # The instance says which call center this is; the zone is also on the timeline.
+        parts = [f" · {safe_text(ctx.instance_id, 40)}"] if ctx.instance_id else []
+        parts.append(f" · {ctx.zone_label}")
         for part in parts:
             if text.cell_len + len(part) <= width:
                 text.append(part, style="dim")
