@@ -26,6 +26,7 @@ from ccc_tui.context import AppContext  # noqa: E402
 from ccc_tui.demo import demo_client  # noqa: E402
 from ccc_tui.emulator import DEMO_INSTANCE_ID  # noqa: E402
 from ccc_tui.emulator.dataset import SHOWCASE, Dataset  # noqa: E402
+from ccc_tui.session import LaunchTarget  # noqa: E402
 from ccc_tui.store import HistoryStore  # noqa: E402
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
@@ -40,6 +41,7 @@ class Shot:
     contact: str | None = None
     keys: Sequence[str] = ()
     history: bool = False
+    first_run: bool = False  # no credentials anywhere: the app's welcome screen
 
 
 SHOTS = [
@@ -65,6 +67,7 @@ SHOTS = [
         keys=("tab", "d"),
     ),
     Shot("help-100x30", (100, 30), contact=SHOWCASE["seed_outbound"], keys=("question_mark",)),
+    Shot("first-run-80x24", (80, 24), first_run=True),
 ]
 
 
@@ -89,6 +92,9 @@ def build_app(data_dir: Path, shot: Shot) -> CccApp:
         tz=ZONE,
         download_dir=data_dir / "Downloads" / "ccc-tui",
     )
+    if shot.first_run:
+        welcome = AppContext(instance_id="", label="default · cn-shanghai", tz=ZONE)
+        return CccApp(client=None, store=store, context=welcome, launch=LaunchTarget())
     return CccApp(
         client=demo_client(anchor=ANCHOR),
         store=store,
@@ -102,6 +108,14 @@ async def take(shot: Shot) -> Path:
         # A throw-away home, so saved paths read as a user's (~/Downloads/…), not this machine's.
         home = Path(tmp)
         os.environ["HOME"] = str(home)
+        for name in [
+            n
+            for n in os.environ
+            if n.startswith(("ALIBABA_CLOUD", "ALICLOUD", "ALIYUN", "CCC_TUI"))
+        ]:
+            del os.environ[name]
+        os.environ["XDG_CONFIG_HOME"] = str(home / ".config")
+        os.environ["XDG_DATA_HOME"] = str(home / ".local" / "share")
         app = build_app(home, shot)
         async with app.run_test(size=shot.size) as pilot:
             await pilot.pause()
