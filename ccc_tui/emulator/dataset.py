@@ -20,7 +20,7 @@ import functools
 import random
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
@@ -773,40 +773,28 @@ def _sc_predictive(b: _Builder) -> None:
 
 
 def _run_scenario(b: _Builder, name: str) -> None:
-    if name == "inbound":
-        _sc_inbound(b)
-    elif name == "inbound_waiting":
-        _sc_inbound(b, waiting=True)
-    elif name == "inbound_giveup":
-        _sc_inbound(b, waiting=b.rng.random() < 0.5, giveups=b.ri(1, 2))
-    elif name == "ivr_abandon":
-        _sc_ivr_abandon(b)
-    elif name == "abandoned_in_queue":
-        _sc_abandoned_in_queue(b)
-    elif name == "abandoned_ring":
-        _sc_abandoned_ring(b)
-    elif name == "overflow_end":
-        _sc_overflow(b, answered=False)
-    elif name == "overflow_answered":
-        _sc_overflow(b, answered=True)
-    elif name == "transfer":
-        _sc_transfer(b)
-    elif name == "call_for_help":
-        _sc_call_for_help(b)
-    elif name == "meeting":
-        _sc_meeting(b)
-    elif name == "outbound":
-        _sc_outbound(b, answered=True)
-    elif name == "outbound_no_answer":
-        _sc_outbound(b, answered=False)
-    elif name == "back2back":
-        _sc_back2back(b)
-    elif name == "predictive":
-        _sc_predictive(b)
-    elif name == "privacy":
-        _sc_outbound(b, answered=True, contact_type="PrivacyDial")
-    else:  # pragma: no cover - a programming error
-        raise ValueError(name)
+    # Looked up at call time: the builders are defined further down.
+    scenarios: dict[str, Callable[[_Builder], None]] = {
+        "inbound": _sc_inbound,
+        "inbound_waiting": lambda b: _sc_inbound(b, waiting=True),
+        "inbound_giveup": lambda b: _sc_inbound(
+            b, waiting=b.rng.random() < 0.5, giveups=b.ri(1, 2)
+        ),
+        "ivr_abandon": _sc_ivr_abandon,
+        "abandoned_in_queue": _sc_abandoned_in_queue,
+        "abandoned_ring": _sc_abandoned_ring,
+        "overflow_end": lambda b: _sc_overflow(b, answered=False),
+        "overflow_answered": lambda b: _sc_overflow(b, answered=True),
+        "transfer": _sc_transfer,
+        "call_for_help": _sc_call_for_help,
+        "meeting": _sc_meeting,
+        "outbound": lambda b: _sc_outbound(b, answered=True),
+        "outbound_no_answer": lambda b: _sc_outbound(b, answered=False),
+        "back2back": _sc_back2back,
+        "predictive": _sc_predictive,
+        "privacy": lambda b: _sc_outbound(b, answered=True, contact_type="PrivacyDial"),
+    }
+    scenarios[name](b)
 
 
 # --- special calls ---------------------------------------------------------------------------------
