@@ -68,7 +68,8 @@ class CccApp(App[int]):
         if self.initial_contact:
             self.open_call(self.initial_contact)
         else:
-            self.call_after_refresh(self.warm_up)
+            # After the screen is interactive, not competing with it: typing an id takes longer.
+            self.set_timer(0.5, self.warm_up)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up(self) -> None:
