@@ -12,6 +12,10 @@ from ccc_tui.render import local_time
 from ccc_tui.text import format_duration, safe_text
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def summary_text(call: Call, *, tz: tzinfo | None, instance_id: str, wide: bool) -> Text:
     text = Text(no_wrap=False, overflow="ellipsis")
     text.append(safe_text(call.contact_id, 64), style="bold")
@@ -29,7 +33,8 @@ def summary_text(call: Call, *, tz: tzinfo | None, instance_id: str, wide: bool)
     text.append(format_duration(call.duration.total_seconds()) if call.duration else "—")
     if wide:
         text.append(
-            f"   {len(call.events)} events · {len(call.recordings)} recordings", style="dim"
+            f"   {_count(len(call.events), 'event')} · {_count(len(call.recordings), 'recording')}",
+            style="dim",
         )
     text.append("\n")
     text.append("Released by ", style="dim")
