@@ -14,7 +14,6 @@ from ccc_tui.api.client import CccClient
 from ccc_tui.context import AppContext
 from ccc_tui.messages import OpenCall
 from ccc_tui.palette import ContactProvider
-from ccc_tui.screens.help import HelpScreen
 from ccc_tui.screens.search import SearchScreen
 from ccc_tui.session import LaunchTarget
 from ccc_tui.store import HistoryStore
@@ -67,9 +66,11 @@ class CccApp(App[int]):
         self.push_screen(SearchScreen(self.context, self.store))
         if self.initial_contact:
             self.open_call(self.initial_contact)
-        else:
-            # After the screen is interactive, not competing with it: typing an id takes longer.
-            self.set_timer(0.5, self.warm_up)
+
+    def on_ready(self) -> None:
+        # After the first frame, not competing with it: typing an id takes longer than this.
+        if self.client is not None and not self.initial_contact:
+            self.set_timer(0.2, self.warm_up)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up(self) -> None:
@@ -133,6 +134,8 @@ class CccApp(App[int]):
     # ---- end settings and sessions ----
 
     def action_help(self) -> None:
+        from ccc_tui.screens.help import HelpScreen  # on demand: not on the start-up path
+
         if isinstance(self.screen, HelpScreen):
             return
         title = getattr(self.screen, "HELP_TITLE", type(self.screen).__name__)
