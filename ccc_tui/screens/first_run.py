@@ -21,10 +21,10 @@ from textual.widgets import Static
 from ccc_tui.api.errors import CccError
 from ccc_tui.context import AppContext
 from ccc_tui.credentials import ChainReport
+from ccc_tui.messages import SessionBuilt, SessionFailed
 from ccc_tui.screens.settings import SettingsScreen, UseSession, rejection_text
 from ccc_tui.session import (
     LaunchTarget,
-    Session,
     chain_report,
     demo_session,
     profile_session,
@@ -79,16 +79,6 @@ class FirstRunScreen(Screen[None]):
         def __init__(self, report: ChainReport) -> None:
             super().__init__()
             self.report = report
-
-    class SessionBuilt(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
-
-    class SessionFailed(Message):
-        def __init__(self, error: CccError) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, context: AppContext, launch: LaunchTarget | None = None) -> None:
         super().__init__()
@@ -203,9 +193,9 @@ class FirstRunScreen(Screen[None]):
         try:
             session = demo_session(self.context) if demo else profile_session(self.launch)
         except CccError as exc:
-            self.post_message(self.SessionFailed(exc))
+            self.post_message(SessionFailed(exc))
             return
-        self.post_message(self.SessionBuilt(session))
+        self.post_message(SessionBuilt(session))
 
     @on(SessionBuilt)
     def session_built(self, message: SessionBuilt) -> None:

@@ -62,6 +62,7 @@ from ccc_tui.credentials import (
     resolve_chain,
     store_secret,
 )
+from ccc_tui.messages import SessionBuilt, SessionFailed
 from ccc_tui.session import LaunchTarget, Session, profile_session, shorten_home
 from ccc_tui.text import safe_text
 from ccc_tui.widgets.context_bar import ContextBar
@@ -323,16 +324,6 @@ class SettingsScreen(Screen[None]):
         def __init__(self, run: int) -> None:
             super().__init__()
             self.run = run
-
-    class SessionBuilt(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
-
-    class SessionFailed(Message):
-        def __init__(self, error: CccError) -> None:
-            super().__init__()
-            self.error = error
 
     # ---- setup ---------------------------------------------------------------------------------
 
@@ -859,9 +850,9 @@ class SettingsScreen(Screen[None]):
             session = profile_session(self.launch, profile)
         except CccError as exc:
             if not quiet:
-                self.post_message(self.SessionFailed(exc))
+                self.post_message(SessionFailed(exc))
             return
-        self.post_message(self.SessionBuilt(session))
+        self.post_message(SessionBuilt(session))
 
     @on(SessionBuilt)
     def session_built(self, message: SessionBuilt) -> None:
