@@ -31,13 +31,12 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from ipaddress import ip_address
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import platformdirs
 
+from ccc_tui.api.endpoints import endpoint_for_region, validate_endpoint
 from ccc_tui.api.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -145,38 +144,6 @@ def downloads_dir(target: Target | None = None) -> Path:
 
 
 # ---- endpoints ----------------------------------------------------------------------------------
-
-
-def endpoint_for_region(region: str) -> str:
-    return f"https://ccc.{region}.aliyuncs.com"
-
-
-def is_loopback_host(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def validate_endpoint(url: str) -> str:
-    """An absolute https URL, or http only to a loopback host (the emulator)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            f"Endpoint {url!r} is not an http(s) URL.",
-            code="Config.Endpoint",
-            hint="Use e.g. https://ccc.cn-shanghai.aliyuncs.com or http://127.0.0.1:8931.",
-        )
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise ConfigurationError(
-            f"Refusing plain http to {parts.hostname}: credentials and call data would cross the "
-            "network unencrypted.",
-            code="Config.InsecureEndpoint",
-            hint="Use https://, or http:// only for a loopback emulator (127.0.0.1, localhost).",
-        )
-    return url.strip().rstrip("/")
 
 
 # ---- value validation (shared by the file, the env vars, the flags and the settings screen) -----

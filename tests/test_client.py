@@ -480,3 +480,23 @@ async def test_key_id_in_other_messages_is_masked() -> None:
         with pytest.raises(AuthenticationError) as info:
             await client.get_call_events("1")
     assert info.value.message == "Specified access key ****1234 is not found."
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "ok"),
+    [
+        ("https://ccc.cn-shanghai.aliyuncs.com", True),
+        ("http://127.0.0.1:8931", True),
+        ("http://localhost:8931/", True),
+        ("http://[::1]:8931", True),
+        ("http://ccc.cn-shanghai.aliyuncs.com", False),
+        ("http://10.0.0.5:8931", False),
+        ("ftp://ccc.example", False),
+    ],
+)
+def test_client_refuses_plain_http_except_to_loopback(endpoint: str, ok: bool) -> None:
+    if ok:
+        assert CccClient(KEY, endpoint=endpoint).endpoint == endpoint.rstrip("/")
+    else:
+        with pytest.raises(ConfigurationError):
+            CccClient(KEY, endpoint=endpoint)

@@ -28,6 +28,7 @@ from ccc_tui.api import signing, v2017
 if TYPE_CHECKING:
     import httpx
 from ccc_tui.api.auth import AccessKey, mask_key_id
+from ccc_tui.api.endpoints import validate_endpoint
 from ccc_tui.api.errors import (
     CccError,
     ConfigurationError,
@@ -101,7 +102,7 @@ class CccClient:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
         self._credentials = credentials
-        self.endpoint = endpoint.rstrip("/")
+        self.endpoint = validate_endpoint(endpoint)
         self.instance_id = instance_id
         self.retry = retry or RetryPolicy()
         self._clock = clock or (lambda: datetime.now(UTC))

@@ -6,7 +6,6 @@ uvicorn is imported only here and only when serving (`pip install 'ccc-tui[serve
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import socket
 import threading
 import time
@@ -14,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from ccc_tui.api.endpoints import is_loopback_host
 from ccc_tui.emulator import DEFAULT_PORT
 from ccc_tui.emulator.app import Clock, EmulatorApp, create_app
 from ccc_tui.emulator.dataset import Dataset
@@ -26,13 +26,8 @@ class ServerUnavailableError(RuntimeError):
     """The server cannot run here: uvicorn missing, a port in use, a refused host."""
 
 
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+# The emulator serves a public demo key: only this machine may reach it without --allow-remote.
+is_loopback = is_loopback_host
 
 
 def _uvicorn() -> Any:
