@@ -7,9 +7,9 @@ import sys
 
 from ccc_tui.api.errors import CccError, CredentialsError
 from ccc_tui.commands.common import EXIT_USAGE, build_client, print_error, target_from_args
-from ccc_tui.config import downloads_dir, history_db_path
+from ccc_tui.config import history_db_path
 from ccc_tui.contact_ids import normalise_contact_id
-from ccc_tui.context import AppContext, zone_from_name
+from ccc_tui.context import AppContext
 from ccc_tui.store import HistoryStore
 
 
@@ -53,20 +53,6 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def build_context(args: argparse.Namespace) -> AppContext:
-    if args.demo:
-        from ccc_tui.emulator import DEMO_INSTANCE_ID
+    from ccc_tui.session import context_for_target, demo_context
 
-        return AppContext(
-            instance_id=DEMO_INSTANCE_ID,
-            label="demo instance",
-            demo=True,
-            download_dir=downloads_dir(None),
-        )
-    target = target_from_args(args)
-    return AppContext(
-        instance_id=target.instance_id or "",
-        label=f"{target.profile} · {target.region}",
-        tz=zone_from_name(target.time_zone),
-        language=target.language,
-        download_dir=downloads_dir(target),
-    )
+    return demo_context() if args.demo else context_for_target(target_from_args(args))

@@ -74,17 +74,22 @@ def context_for_target(target: Target) -> AppContext:
     )
 
 
-def demo_session(like: AppContext | None = None) -> Session:
-    """The in-process emulator; keeps the display choices (zone, language) of `like`."""
-    from ccc_tui.demo import demo_client
+def demo_context() -> AppContext:
     from ccc_tui.emulator import DEMO_INSTANCE_ID
 
-    context = AppContext(
+    return AppContext(
         instance_id=DEMO_INSTANCE_ID,
         label="demo instance",
         demo=True,
         download_dir=downloads_dir(None),
     )
+
+
+def demo_session(like: AppContext | None = None) -> Session:
+    """The in-process emulator; keeps the display choices (zone, language) of `like`."""
+    from ccc_tui.demo import demo_client
+
+    context = demo_context()
     if like is not None:
         context = replace(context, tz=like.tz, language=like.language)
     return Session(client=demo_client(), context=context)

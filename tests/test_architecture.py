@@ -29,6 +29,7 @@ CORE = [
     "ccc_tui.demo",
     "ccc_tui.cli",
     "ccc_tui.commands.show",
+    "ccc_tui.session",
 ]
 CORE_PATHS = [
     "api",
@@ -46,6 +47,7 @@ CORE_PATHS = [
     "cli.py",
     "contact_ids.py",
     "context.py",
+    "session.py",
 ]
 
 

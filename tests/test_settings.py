@@ -228,7 +228,10 @@ async def test_tab_moves_between_fields_and_letters_type_into_them() -> None:
         assert screen.focused is screen.query_one("#field-region")
         await pilot.press("shift+tab")
         assert screen.focused is screen.query_one("#field-instance_id")
-        # c (run checks), n (new profile), x, m, u are letters of the field here.
+        # c (run checks), n (new profile), x, m, u are letters of the field here, and the
+        # footer does not offer them meanwhile.
+        assert screen.check_action("run_checks", ()) is False
+        assert screen.check_action("save", ()) is True
         await pilot.press("c", "n", "x", "m", "u")
         await settle(pilot)
         assert screen.query_one("#field-instance_id", Input).value == "cnxmu"
