@@ -28,13 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 STARTUP_DRIVER = r"""
 import os, sys, time
 spawned = float(os.environ["BENCH_SPAWNED"])
-from ccc_tui.launch import build_context
-from ccc_tui.cli import build_app_parser
+from ccc_tui.cli.launch import build_context
+from ccc_tui.cli.main import build_app_parser
 args = build_app_parser().parse_args(["--demo"])
-from ccc_tui.commands.common import build_client
-from ccc_tui.store import HistoryStore
-from ccc_tui.config import history_db_path
-from ccc_tui.app import CccApp
+from ccc_tui.cli.common import build_client
+from ccc_tui.calls.history import HistoryStore
+from ccc_tui.profiles.config import history_db_path
+from ccc_tui.tui.app import CccApp
 from textual.widgets import Input
 
 async def auto_pilot(pilot):
@@ -72,14 +72,14 @@ def bench_startup(runs: int) -> list[float]:
 
 
 async def bench_open(runs: int, latency_ms: float) -> list[float]:
-    from ccc_tui.app import CccApp
-    from ccc_tui.context import AppContext
-    from ccc_tui.demo import demo_client
+    from ccc_tui.calls.history import HistoryStore
     from ccc_tui.emulator import DEMO_INSTANCE_ID, Faults
     from ccc_tui.emulator.dataset import SHOWCASE
-    from ccc_tui.screens.search import SearchScreen
-    from ccc_tui.store import HistoryStore
-    from ccc_tui.widgets.timeline import EventTimeline
+    from ccc_tui.profiles.context import AppContext
+    from ccc_tui.profiles.demo import demo_client
+    from ccc_tui.tui.app import CccApp
+    from ccc_tui.tui.screens.search import SearchScreen
+    from ccc_tui.tui.widgets.timeline import EventTimeline
 
     contacts = [
         SHOWCASE[name]

@@ -46,7 +46,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ccc_tui.api.models import Call, CallEvent, Lane
-from ccc_tui.widgets.timeline import EventTimeline
+from ccc_tui.tui.widgets.timeline import EventTimeline
 
 FIRST_PAINT_MS = 150.0
 STEP_MS = 16.0

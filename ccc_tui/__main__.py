@@ -1,3 +1,3 @@
-from ccc_tui.cli import main
+from ccc_tui.cli.main import main
 
 raise SystemExit(main())

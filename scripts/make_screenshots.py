@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ccc_tui.api import v2017  # noqa: E402
-from ccc_tui.app import CccApp  # noqa: E402
-from ccc_tui.context import AppContext  # noqa: E402
-from ccc_tui.demo import demo_client  # noqa: E402
+from ccc_tui.calls.history import HistoryStore  # noqa: E402
 from ccc_tui.emulator import DEMO_INSTANCE_ID  # noqa: E402
 from ccc_tui.emulator.dataset import SHOWCASE, Dataset  # noqa: E402
-from ccc_tui.session import LaunchTarget  # noqa: E402
-from ccc_tui.store import HistoryStore  # noqa: E402
+from ccc_tui.profiles.context import AppContext  # noqa: E402
+from ccc_tui.profiles.demo import demo_client  # noqa: E402
+from ccc_tui.profiles.session import LaunchTarget  # noqa: E402
+from ccc_tui.tui.app import CccApp  # noqa: E402
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -9,15 +9,16 @@ from zoneinfo import ZoneInfo
 
 from ccc_tui.api import v2017
 from ccc_tui.api.client import RetryPolicy
-from ccc_tui.app import CccApp
-from ccc_tui.context import AppContext
-from ccc_tui.demo import demo_client
+from ccc_tui.calls.history import HistoryStore
 from ccc_tui.emulator import DEMO_INSTANCE_ID, Faults
 from ccc_tui.emulator.dataset import SHOWCASE, Dataset
-from ccc_tui.store import HistoryStore
+from ccc_tui.profiles.context import AppContext
+from ccc_tui.profiles.demo import demo_client
+from ccc_tui.tui.app import CccApp
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
+REQUEST_ID = "0000TEST-0001-4000-8000-000000000000"
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)
 INBOUND_TRANSFER = SHOWCASE["inbound_transfer"]
 HISTORY_CONTACTS = (
@@ -54,11 +55,12 @@ def build_app(
         tz=ZONE,
         download_dir=data_dir / "downloads",
     )
-    ids = count(1)
     client = demo_client(
         anchor=ANCHOR,
         faults=faults,
         retry=FAST_RETRY,
-        request_ids=lambda: f"0000TEST-{next(ids):04d}-4000-8000-000000000000",
+        # One fixed id: the events and recordings requests retry concurrently, so a counter
+        # would hand out ids in an order that depends on timing (a flaky snapshot).
+        request_ids=lambda: REQUEST_ID,
     )
     return CccApp(client=client, store=store, context=context, initial_contact=initial_contact)

@@ -10,16 +10,16 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
+from ccc_tui.calls.history import HistoryStore
 from ccc_tui.emulator import Faults
 from ccc_tui.emulator.dataset import SHOWCASE
-from ccc_tui.screens.call import CallScreen
-from ccc_tui.screens.help import HelpScreen
-from ccc_tui.screens.search import SearchScreen
-from ccc_tui.store import HistoryStore
-from ccc_tui.widgets.error_panel import ErrorPanel
-from ccc_tui.widgets.history import HistoryTable
-from ccc_tui.widgets.recordings import RecordingsPane
-from ccc_tui.widgets.timeline import EventTimeline
+from ccc_tui.tui.screens.call import CallScreen
+from ccc_tui.tui.screens.help import HelpScreen
+from ccc_tui.tui.screens.search import SearchScreen
+from ccc_tui.tui.widgets.error_panel import ErrorPanel
+from ccc_tui.tui.widgets.history import HistoryTable
+from ccc_tui.tui.widgets.recordings import RecordingsPane
+from ccc_tui.tui.widgets.timeline import EventTimeline
 from tests.apphelpers import INBOUND_TRANSFER, build_app
 
 

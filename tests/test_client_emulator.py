@@ -23,10 +23,10 @@ from ccc_tui.api.errors import (
     ThrottlingError,
 )
 from ccc_tui.api.models import Lane
-from ccc_tui.demo import demo_client, demo_credentials
 from ccc_tui.emulator import DEMO_INSTANCE_ID, Faults
 from ccc_tui.emulator.dataset import SHOWCASE, Dataset
 from ccc_tui.emulator.server import running_emulator
+from ccc_tui.profiles.demo import demo_client, demo_credentials
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.002)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ccc_tui import config as cfg
 from ccc_tui.api.errors import EXIT_CONFIG, ConfigurationError
+from ccc_tui.profiles import config as cfg
 
 SAMPLE = """\
 # my ccc-tui settings
@@ -425,8 +425,8 @@ def test_my_modules_import_neither_textual_nor_keyring_nor_tomlkit() -> None:
     import subprocess
 
     code = (
-        "import sys, ccc_tui.config, ccc_tui.credentials, ccc_tui.commands.login,"
-        " ccc_tui.commands.doctor, ccc_tui.commands.config_cmd;"
+        "import sys, ccc_tui.profiles.config, ccc_tui.profiles.credentials, ccc_tui.cli.login,"
+        " ccc_tui.cli.doctor, ccc_tui.cli.config_cmd;"
         "bad = [m for m in ('textual', 'keyring', 'tomlkit') if m in sys.modules];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

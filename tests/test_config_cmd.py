@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ccc_tui import config as cfg
 from ccc_tui.api.auth import AccessKey, Secret
-from ccc_tui.commands import config_cmd, doctor, login
-from ccc_tui.credentials import store_secret
+from ccc_tui.cli import config_cmd, doctor, login
+from ccc_tui.profiles import config as cfg
+from ccc_tui.profiles.credentials import store_secret
 
 
 def cli(argv: Sequence[str]) -> int:

@@ -11,9 +11,9 @@ import keyring.core
 import pytest
 from keyring.backends import chainer, fail, null
 
-from ccc_tui import credentials as cred
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.errors import EXIT_CONFIG, CredentialsError
+from ccc_tui.profiles import credentials as cred
 
 from .conftest import MemoryKeyring
 

@@ -24,7 +24,7 @@ from ccc_tui.api.errors import (
     TransportError,
 )
 from ccc_tui.api.models import Instance
-from ccc_tui.commands import config_cmd, doctor, login
+from ccc_tui.cli import config_cmd, doctor, login
 
 from .conftest import MemoryKeyring
 
@@ -163,7 +163,7 @@ def test_the_keyring_source_wins_when_it_is_the_first_set(
     setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
     from ccc_tui.api.auth import Secret
-    from ccc_tui.credentials import store_secret
+    from ccc_tui.profiles.credentials import store_secret
 
     monkeypatch.delenv("ALIBABA_CLOUD_ACCESS_KEY_ID")
     monkeypatch.delenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")

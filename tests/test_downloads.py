@@ -19,14 +19,14 @@ from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.client import CccClient
 from ccc_tui.api.errors import NotFoundError, TransportError
 from ccc_tui.api.models import Recording
-from ccc_tui.downloads import (
+from ccc_tui.calls.downloads import (
     MAX_NAME_BYTES,
     DownloadFileError,
-    default_download_dir,
     download_recording,
     safe_filename,
     unique_path,
 )
+from ccc_tui.profiles.config import default_downloads_dir
 
 # ---- safe_filename ------------------------------------------------------------------------------
 
@@ -112,7 +112,7 @@ def test_safe_filename_property_is_always_a_plain_base_name(name: str) -> None:
     assert safe_filename(result) == result  # already safe names pass through unchanged
 
 
-# ---- unique_path, default_download_dir --------------------------------------------------------
+# ---- unique_path ----------------------------------------------------------------------------
 
 
 def test_unique_path_numbers_existing_names(tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_unique_path_without_extension_and_with_dangling_symlink(tmp_path: Path)
 
 
 def test_default_download_dir_is_under_the_users_downloads(isolated_home: Path) -> None:
-    assert default_download_dir() == isolated_home / "Downloads" / "ccc-tui"
+    assert default_downloads_dir() == isolated_home / "Downloads" / "ccc-tui"
 
 
 # ---- download_recording against a scripted server ---------------------------------------------
@@ -314,7 +314,7 @@ async def test_disk_trouble_is_a_clear_error(dl: Path, monkeypatch: pytest.Monke
         raise OSError(errno.ENOSPC, "No space left on device")
 
     async with scripted_client(lambda _r: httpx.Response(200, content=WAV)) as client:
-        monkeypatch.setattr("ccc_tui.downloads.os.open", full)
+        monkeypatch.setattr("ccc_tui.calls.downloads.os.open", full)
         with pytest.raises(DownloadFileError) as caught:
             await download_recording(client, RECORDING, dl)
     assert "No space left on device" in caught.value.message
@@ -325,7 +325,7 @@ async def test_disk_trouble_is_a_clear_error(dl: Path, monkeypatch: pytest.Monke
 
 
 async def test_download_from_the_demo_emulator(tmp_path: Path) -> None:
-    from ccc_tui.demo import demo_client
+    from ccc_tui.profiles.demo import demo_client
 
     seen: list[tuple[int, int | None]] = []
     async with demo_client() as client:

@@ -683,7 +683,7 @@ def test_the_emulator_imports_neither_textual_nor_the_client() -> None:
     import sys
 
     code = (
-        "import sys, ccc_tui.emulator as e, ccc_tui.emulator.server, ccc_tui.commands.emulator\n"
+        "import sys, ccc_tui.emulator as e, ccc_tui.emulator.server, ccc_tui.cli.emulator\n"
         "e.create_app(); e.Dataset(); e.Faults\n"
         "bad = [m for m in sys.modules if m.startswith(('textual', 'ccc_tui.api.client',"
         " 'ccc_tui.api.v2017', 'uvicorn', 'starlette'))]\n"

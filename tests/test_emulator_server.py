@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ccc_tui.commands import emulator as command
+from ccc_tui.cli import emulator as command
 from ccc_tui.emulator import (
     DEFAULT_PORT,
     DEMO_ACCESS_KEY_ID,
@@ -249,7 +249,7 @@ def test_the_command_end_to_end_and_ctrl_c_exits_zero() -> None:
     port = free_port()
     code = (
         "import argparse, sys\n"
-        "from ccc_tui.commands import emulator\n"
+        "from ccc_tui.cli import emulator\n"
         "p = argparse.ArgumentParser(); emulator.register(p.add_subparsers())\n"
         "args = p.parse_args(sys.argv[1:])\n"
         "sys.exit(args.handler(args))\n"

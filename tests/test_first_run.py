@@ -16,17 +16,16 @@ import pytest
 from rich.console import Console
 from textual.widgets import Static
 
-from ccc_tui import launch
-from ccc_tui.app import CccApp
-from ccc_tui.commands import login
-from ccc_tui.context import AppContext
-from ccc_tui.demo import demo_client
+from ccc_tui.calls.history import HistoryStore
+from ccc_tui.cli import launch, login
 from ccc_tui.emulator import DEMO_INSTANCE_ID
-from ccc_tui.screens.first_run import FirstRunScreen
-from ccc_tui.screens.search import SearchScreen
-from ccc_tui.screens.settings import SettingsScreen
-from ccc_tui.session import LaunchTarget
-from ccc_tui.store import HistoryStore
+from ccc_tui.profiles.context import AppContext
+from ccc_tui.profiles.demo import demo_client
+from ccc_tui.profiles.session import LaunchTarget
+from ccc_tui.tui.app import CccApp
+from ccc_tui.tui.screens.first_run import FirstRunScreen
+from ccc_tui.tui.screens.search import SearchScreen
+from ccc_tui.tui.screens.settings import SettingsScreen
 
 from .conftest import MemoryKeyring
 from .test_settings import KEY_ID, SECRET, emulator_client_factory, settle, type_into

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.pilot import Pilot
 
-from ccc_tui.app import CccApp
-from ccc_tui.context import AppContext
-from ccc_tui.store import HistoryStore
+from ccc_tui.calls.history import HistoryStore
+from ccc_tui.profiles.context import AppContext
+from ccc_tui.tui.app import CccApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 CONTEXT = AppContext(instance_id="", label="default · cn-shanghai", tz=ZoneInfo("Asia/Shanghai"))

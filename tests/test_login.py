@@ -17,8 +17,8 @@ from keyring.backends import fail
 from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.errors import AuthenticationError, ConnectError
 from ccc_tui.api.models import Instance
-from ccc_tui.commands import config_cmd, doctor, login
-from ccc_tui.config import load_config
+from ccc_tui.cli import config_cmd, doctor, login
+from ccc_tui.profiles.config import load_config
 
 from .conftest import MemoryKeyring
 
@@ -161,7 +161,7 @@ def test_interactive_login_prompts_and_offers_a_numbered_choice(
 def test_interactive_login_keeps_the_profile_key_id_on_enter(
     monkeypatch: pytest.MonkeyPatch, fake: dict[str, Any], memory_keyring: MemoryKeyring
 ) -> None:
-    from ccc_tui.config import save_profile
+    from ccc_tui.profiles.config import save_profile
 
     save_profile("default", {"access_key_id": GOOD_ID, "instance_id": "inst-b"})
     monkeypatch.setattr(login.getpass, "getpass", lambda prompt="", stream=None: GOOD_SECRET)

@@ -1,4 +1,4 @@
-"""ccc_tui.phases: where a call's time went, on seed-like, awkward and generated trails."""
+"""ccc_tui.calls.phases: where a call's time went, on seed-like, awkward and generated trails."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccc_tui.api.models import Call, CallEvent, Lane
-from ccc_tui.phases import (
+from ccc_tui.calls.phases import (
     Phase,
     analyse,
     event_phase,
@@ -258,7 +258,7 @@ def test_analysis_is_cached_per_call_object() -> None:
 
 
 def test_phases_module_imports_no_textual() -> None:
-    code = "import sys, ccc_tui.phases; print([m for m in sys.modules if m.startswith('textual')])"
+    code = "import sys, ccc_tui.calls.phases; print([m for m in sys.modules if m.startswith('textual')])"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

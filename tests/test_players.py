@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ccc_tui.players import (
+from ccc_tui.calls.players import (
     ENV_VAR,
     KNOWN_PLAYERS,
     Player,

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from ccc_tui.api.models import Recording
-from ccc_tui.widgets.recordings import RecordingsPane
+from ccc_tui.tui.widgets.recordings import RecordingsPane
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED = Recording(

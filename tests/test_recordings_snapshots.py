@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
 from ccc_tui.api.models import Recording
-from ccc_tui.widgets.recordings import RecordingsPane
+from ccc_tui.tui.widgets.recordings import RecordingsPane
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The seed's recording (ListRecordingsByContactId example) and a second after a transfer.

@@ -16,11 +16,11 @@ from typing import Any
 import keyring
 import pytest
 
-from ccc_tui import credentials as cred
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.errors import AuthenticationError, CccError, CredentialsError
 from ccc_tui.api.models import Instance
-from ccc_tui.commands import config_cmd, doctor, login
+from ccc_tui.cli import config_cmd, doctor, login
+from ccc_tui.profiles import credentials as cred
 
 from .conftest import MemoryKeyring
 

@@ -19,13 +19,13 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.client import CccClient
-from ccc_tui.commands import doctor, login
-from ccc_tui.config import Target, config_path
-from ccc_tui.context import AppContext
+from ccc_tui.cli import doctor, login
 from ccc_tui.emulator import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import SECOND_INSTANCE_ID
-from ccc_tui.screens.settings import SettingsScreen, UseSession
-from ccc_tui.widgets.doctor_results import DoctorResults
+from ccc_tui.profiles.config import Target, config_path
+from ccc_tui.profiles.context import AppContext
+from ccc_tui.tui.screens.settings import SettingsScreen, UseSession
+from ccc_tui.tui.widgets.doctor_results import DoctorResults
 
 from .conftest import MemoryKeyring
 
@@ -412,7 +412,7 @@ async def test_use_now_builds_a_session_from_the_saved_profile(
     emulator: None, memory_keyring: MemoryKeyring
 ) -> None:
     from ccc_tui.api.auth import Secret
-    from ccc_tui.credentials import store_secret
+    from ccc_tui.profiles.credentials import store_secret
 
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)

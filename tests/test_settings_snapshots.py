@@ -14,14 +14,14 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from ccc_tui.api.auth import AccessKey, Secret
-from ccc_tui.app import CccApp
-from ccc_tui.commands.doctor import FAIL, PASS, SKIP, WARN, Check
-from ccc_tui.config import config_path
-from ccc_tui.context import AppContext
-from ccc_tui.credentials import store_secret
-from ccc_tui.demo import demo_client
-from ccc_tui.store import HistoryStore
-from ccc_tui.widgets.doctor_results import DoctorResults
+from ccc_tui.calls.history import HistoryStore
+from ccc_tui.cli.doctor import FAIL, PASS, SKIP, WARN, Check
+from ccc_tui.profiles.config import config_path
+from ccc_tui.profiles.context import AppContext
+from ccc_tui.profiles.credentials import store_secret
+from ccc_tui.profiles.demo import demo_client
+from ccc_tui.tui.app import CccApp
+from ccc_tui.tui.widgets.doctor_results import DoctorResults
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 CONTEXT = AppContext(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ccc_tui.cli import main
+from ccc_tui.cli.main import main
 from ccc_tui.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import SHOWCASE
 from ccc_tui.emulator.server import running_emulator
@@ -269,7 +269,7 @@ def test_the_emulator_command_and_show_as_separate_processes(tmp_path: Path) -> 
         )
         code = (
             "import sys\n"
-            "from ccc_tui.cli import main\n"
+            "from ccc_tui.cli.main import main\n"
             "rc = main(['show', '1096645650', '2020927020', '--json'])\n"
             "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules)\n"
             "sys.exit(rc)\n"

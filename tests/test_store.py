@@ -17,7 +17,7 @@ import pytest
 
 from ccc_tui.api.catalogue import parse_release_reason
 from ccc_tui.api.models import Call, CallEvent, Lane
-from ccc_tui.store import HistoryStore, outcome_of
+from ccc_tui.calls.history import HistoryStore, outcome_of
 
 START = datetime(2019, 4, 17, 9, 10, 46, tzinfo=UTC)
 
@@ -93,7 +93,7 @@ def test_killed_writer_leaves_a_readable_store(tmp_path: Path) -> None:
         import os, sys, itertools
         sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
         from tests.test_store import make_call
-        from ccc_tui.store import HistoryStore
+        from ccc_tui.calls.history import HistoryStore
         store = HistoryStore(__import__('pathlib').Path({str(path)!r}))
         for i in itertools.count():
             store.record(make_call(f"k{{i}}"), "inst")

@@ -1,4 +1,4 @@
-"""ccc_tui.text: hostile server text made inert, display widths, and duration formats."""
+"""ccc_tui.calls.text: hostile server text made inert, display widths, and duration formats."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from ccc_tui.text import (
+from ccc_tui.calls.text import (
     cell_width,
     cut,
     fit,
@@ -162,7 +162,7 @@ def test_fit_cuts_and_pads() -> None:
 
 def test_text_module_imports_neither_textual_nor_rich() -> None:
     code = (
-        "import sys, ccc_tui.text; "
+        "import sys, ccc_tui.calls.text; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )
     out = subprocess.run(

@@ -16,10 +16,10 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from ccc_tui.api.models import Call, CallEvent, Lane
-from ccc_tui.phases import Phase
-from ccc_tui.widgets.event_detail import EventDetail, event_fields, raw_json
-from ccc_tui.widgets.phase_bar import PhaseBar, allocate_cells
-from ccc_tui.widgets.timeline import (
+from ccc_tui.calls.phases import Phase
+from ccc_tui.tui.widgets.event_detail import EventDetail, event_fields, raw_json
+from ccc_tui.tui.widgets.phase_bar import PhaseBar, allocate_cells
+from ccc_tui.tui.widgets.timeline import (
     BAR_MIN,
     EventTimeline,
     bar_runs,

@@ -14,9 +14,9 @@ from textual.containers import Horizontal
 from textual.pilot import Pilot
 
 from ccc_tui.api.models import Call
-from ccc_tui.widgets.event_detail import EventDetail
-from ccc_tui.widgets.phase_bar import PhaseBar
-from ccc_tui.widgets.timeline import EventTimeline
+from ccc_tui.tui.widgets.event_detail import EventDetail
+from ccc_tui.tui.widgets.phase_bar import PhaseBar
+from ccc_tui.tui.widgets.timeline import EventTimeline
 from tests.test_timeline import SHANGHAI, inbound_call, seed_call
 
 SIZES = [(80, 24), (120, 40)]

@@ -1,0 +1,1 @@
+"""What a call means, without the network: phases, outcome, views, exports, history, files."""

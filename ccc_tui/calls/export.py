@@ -1,0 +1,253 @@
+"""Headless views of a call: plain text for a terminal, Markdown for a ticket, JSON Lines for jq.
+
+Never imports Textual. Server text is neutralised (control characters and escape sequences) before
+it reaches a terminal or a document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from ccc_tui.api.catalogue import event_description, event_label
+from ccc_tui.api.models import Call, CallEvent, Recording
+from ccc_tui.calls.phases import phase_label, phase_summary
+from ccc_tui.calls.text import fit, format_clock, format_duration, format_offset, safe_text
+
+MAX_CELL = 60  # longest value shown in a text or Markdown table cell
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def local_time(moment: datetime | None, tz: tzinfo | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    if moment is None:
+        return "—"
+    shown = moment.astimezone(tz)
+    return f"{shown.strftime(fmt)} {zone_name(shown)}"
+
+
+def zone_name(moment: datetime) -> str:
+    name = moment.tzname() or ""
+    offset = moment.strftime("%z")
+    pretty = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    if not name or name.startswith(("+", "-")):
+        return f"UTC{pretty}" if pretty else "UTC"
+    return f"{name} (UTC{pretty})" if pretty and name != "UTC" else name
+
+
+# ---- JSON Lines ------------------------------------------------------------------------------
+
+
+def call_to_dict(call: Call) -> dict[str, Any]:
+    """The stable JSON shape of `show --json`: one object per contact."""
+    reason = call.release_reason
+    return {
+        "contact_id": call.contact_id,
+        "call": {
+            "caller": call.caller,
+            "callee": call.callee,
+            "call_type": call.direction,
+            "start_time": iso_utc(call.start),
+            "duration": _seconds(call),
+            "release_agent": call.release_agent,
+            "release_reason": reason.raw if reason else "",
+            "release_explanation": reason.explanation if reason else "",
+            "privacy_number": call.privacy_number,
+        },
+        "events": [_event_to_dict(e) for e in call.events],
+        "recordings": [_recording_to_dict(r) for r in call.recordings],
+    }
+
+
+def _seconds(call: Call) -> int | None:
+    duration = call.duration
+    return int(duration.total_seconds()) if duration is not None else None
+
+
+def _event_to_dict(event: CallEvent) -> dict[str, Any]:
+    detail = event.raw.get("DetailData") if isinstance(event.raw, dict) else None
+    return {
+        "time": iso_utc(event.time),
+        "event": event.event,
+        "event_type": event.event_type or event.lane.value,
+        "status": event.status,
+        "agent_name": event.agent_name,
+        "skill_group": event.skill_group,
+        "call_mode": event.call_mode,
+        "duration": event.duration,
+        "detail": detail if isinstance(detail, dict) else dict(event.details),
+    }
+
+
+def _recording_to_dict(rec: Recording) -> dict[str, Any]:
+    return {
+        "file_name": rec.file_name,
+        "agent_name": rec.agent_name,
+        "agent_id": rec.agent_id,
+        "calling_number": rec.calling_number,
+        "called_number": rec.called_number,
+        "contact_type": rec.contact_type,
+        "start_time": iso_utc(rec.start),
+        "duration": rec.duration,
+        "file_description": rec.description,
+    }
+
+
+def render_json_line(call: Call) -> str:
+    return json.dumps(call_to_dict(call), ensure_ascii=False, separators=(",", ":"))
+
+
+# ---- plain text ------------------------------------------------------------------------------
+
+
+def _release_line(call: Call) -> str:
+    reason = call.release_reason
+    who = safe_text(call.release_agent, 20) or "unknown side"
+    if reason is None:
+        return f"Released by {who}"
+    text = safe_text(reason.raw, MAX_CELL)
+    return f"Released by {who}: {text}" + (f" — {reason.explanation}" if reason.explanation else "")
+
+
+def _summary_lines(call: Call, tz: tzinfo | None, language: str = "en") -> list[tuple[str, str]]:
+    direction = safe_text(call.direction, 20) or "Unknown direction"
+    rows = [
+        ("Contact", f"{safe_text(call.contact_id, 64)} · {direction}"),
+        ("Parties", f"{safe_text(call.caller, 40) or '?'} → {safe_text(call.callee, 40) or '?'}"),
+        ("Started", local_time(call.start, tz)),
+        ("Duration", format_duration(call.duration.total_seconds()) if call.duration else "—"),
+        ("Release", _release_line(call)),
+    ]
+    if call.privacy_number:
+        rows.append(("Privacy no.", safe_text(call.privacy_number, 40)))
+    if call.events:
+        rows.append(("Time spent", phases_line(call, language)))
+    return rows
+
+
+def phases_line(call: Call, language: str = "en") -> str:
+    """Where the time went: "IVR 0:38 · Queue 0:08 · Ring 0:07 · Talk 2:41"."""
+    summary = phase_summary(call)
+    parts = [
+        f"{phase_label(phase, language)} {format_clock(spent.total_seconds())}"
+        for phase, spent in summary.items()
+    ]
+    return " · ".join(parts) or "—"
+
+
+def _event_rows(call: Call, tz: tzinfo | None, language: str) -> list[list[str]]:
+    origin = call.start or next((e.time for e in call.events if e.time), None)
+    rows = []
+    for e in call.events:
+        offset = format_offset(e.time - origin) if e.time and origin else ""
+        rows.append(
+            [
+                e.time.astimezone(tz).strftime("%H:%M:%S") if e.time else "—",
+                offset,
+                e.lane.value.upper(),
+                safe_text(event_label(e.event, language), 24),
+                safe_text(e.status, 16),
+                safe_text(e.agent_name, 24),
+                safe_text(e.skill_group, 24),
+                format_duration(e.duration) if e.duration is not None else "",
+            ]
+        )
+    return rows
+
+
+def _recording_rows(call: Call, tz: tzinfo | None) -> list[list[str]]:
+    return [
+        [
+            safe_text(r.file_name, MAX_CELL),
+            safe_text(r.agent_name, 24),
+            local_time(r.start, tz, "%Y-%m-%d %H:%M:%S").split(" (")[0],
+            format_duration(r.duration) if r.duration is not None else "",
+            safe_text(r.contact_type, 16),
+            safe_text(r.description, 40),
+        ]
+        for r in call.recordings
+    ]
+
+
+EVENT_HEADER = ["TIME", "OFFSET", "LANE", "EVENT", "STATUS", "AGENT", "SKILL GROUP", "DUR"]
+RECORDING_HEADER = ["FILE", "AGENT", "START", "DUR", "TYPE", "DESCRIPTION"]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns sized in display cells, so CJK names keep the table aligned."""
+    from ccc_tui.calls.text import cell_width
+
+    widths = [max([cell_width(h)] + [cell_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    keep = [i for i, w in enumerate(widths) if any(r[i] for r in rows) or i < 4]
+    lines = []
+    for row in [header, *rows]:
+        lines.append("  " + "  ".join(fit(row[i], widths[i]) for i in keep).rstrip())
+    return lines
+
+
+def render_text(call: Call, *, tz: tzinfo | None = None, language: str = "en") -> str:
+    lines = [f"{label:<12}{value}" for label, value in _summary_lines(call, tz, language)]
+    if call.is_empty:
+        lines.append("")
+        lines.append("No events and no recordings for this contact in this instance.")
+        return "\n".join(lines)
+    lines.append("")
+    lines.append(f"Events ({len(call.events)})")
+    lines.extend(
+        _table(EVENT_HEADER, _event_rows(call, tz, language)) if call.events else ["  none"]
+    )
+    lines.append("")
+    lines.append(f"Recordings ({len(call.recordings)})")
+    if call.recordings:
+        lines.extend(_table(RECORDING_HEADER, _recording_rows(call, tz)))
+    else:
+        lines.append("  none")
+    return "\n".join(lines)
+
+
+# ---- Markdown --------------------------------------------------------------------------------
+
+
+def _md(value: str) -> str:
+    """A Markdown table cell: neutralised, pipes and markup characters escaped."""
+    text = safe_text(value, MAX_CELL)
+    for ch in "\\|*_`[]<>#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _md_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out.extend("| " + " | ".join(_md(c) for c in row) + " |" for row in rows)
+    return out
+
+
+def render_markdown(call: Call, *, tz: tzinfo | None = None, language: str = "en") -> str:
+    lines = [f"## Call {_md(call.contact_id)}", ""]
+    lines.extend(
+        f"- **{label}:** {_md(value)}" for label, value in _summary_lines(call, tz, language)
+    )
+    lines.append("")
+    if call.is_empty:
+        lines.append("_No events and no recordings for this contact in this instance._")
+        return "\n".join(lines) + "\n"
+    lines.append(f"### Events ({len(call.events)})")
+    lines.append("")
+    rows = _event_rows(call, tz, language)
+    for row, event in zip(rows, call.events, strict=True):
+        desc = event_description(event.event)
+        if desc:
+            row[3] = f"{row[3]} ({desc})"
+    lines.extend(_md_table([h.title() for h in EVENT_HEADER], rows) if rows else ["_none_"])
+    lines.append("")
+    lines.append(f"### Recordings ({len(call.recordings)})")
+    lines.append("")
+    recs = _recording_rows(call, tz)
+    lines.extend(_md_table([h.title() for h in RECORDING_HEADER], recs) if recs else ["_none_"])
+    return "\n".join(lines) + "\n"

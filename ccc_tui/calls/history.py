@@ -1,0 +1,224 @@
+"""The history of looked-up calls, in SQLite (stdlib) in the user data dir.
+
+WAL journaling with one transaction per write: a killed process leaves the last committed state,
+and the file stays readable. A file that is not a database is moved aside, never deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ccc_tui.api.models import Call
+
+log = logging.getLogger("ccc_tui.calls.history")
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS history (
+    instance_id     TEXT NOT NULL,
+    contact_id      TEXT NOT NULL,
+    looked_up_ms    INTEGER NOT NULL,
+    start_ms        INTEGER,
+    caller          TEXT NOT NULL DEFAULT '',
+    callee          TEXT NOT NULL DEFAULT '',
+    direction       TEXT NOT NULL DEFAULT '',
+    release_agent   TEXT NOT NULL DEFAULT '',
+    release_reason  TEXT NOT NULL DEFAULT '',
+    outcome         TEXT NOT NULL DEFAULT '',
+    duration_s      INTEGER,
+    event_count     INTEGER NOT NULL DEFAULT 0,
+    recording_count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (instance_id, contact_id)
+);
+CREATE INDEX IF NOT EXISTS history_recent ON history (looked_up_ms DESC);
+"""
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
+def _dt(ms: int | None) -> datetime | None:
+    return datetime.fromtimestamp(ms / 1000, UTC) if ms is not None else None
+
+
+def outcome_of(call: Call) -> str:
+    """How the call ended, in a few plain words: who released it, and why when it was not normal."""
+    if call.is_empty:
+        return "not found"
+    who = {"customer": "customer hung up", "agent": "agent hung up"}.get(
+        call.release_agent.lower(),
+        f"released by {call.release_agent}" if call.release_agent else "",
+    )
+    reason = call.release_reason
+    if reason is None or reason.sip_code == 200:
+        return who or "ended"
+    what = f"{reason.sip_code} {reason.explanation}" if reason.sip_code else reason.text
+    return f"{who} · {what}" if who else what
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    instance_id: str
+    contact_id: str
+    looked_up: datetime
+    start: datetime | None
+    caller: str
+    callee: str
+    direction: str
+    release_agent: str
+    release_reason: str
+    outcome: str
+    duration_s: int | None
+    event_count: int
+    recording_count: int
+
+
+class HistoryStore:
+    """Looked-up calls, newest first. Cheap to call from the UI thread: each call is one query."""
+
+    def __init__(self, path: Path, *, now_ms: Callable[[], int] | None = None) -> None:
+        self.path = path
+        self._now_ms = now_ms or (lambda: int(time.time() * 1000))
+        self._conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            log.warning("history database unreadable (%s); moved aside to %s", exc, aside)
+            self.path.replace(aside)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                log.warning("history database is from a newer ccc-tui (schema %s)", version)
+            # Idempotent DDL; executescript commits on its own, so it stays outside a transaction.
+            conn.executescript(_SCHEMA)
+            if version < SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("SELECT count(*) FROM history").fetchone()
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        self.path.chmod(0o600)
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def record(self, call: Call, instance_id: str) -> HistoryEntry:
+        """Remember a looked-up call (again): it moves to the top of the history."""
+        duration = call.duration
+        row = (
+            instance_id,
+            call.contact_id,
+            self._now_ms(),
+            _ms(call.start),
+            call.caller,
+            call.callee,
+            call.direction,
+            call.release_agent,
+            call.release_reason.raw if call.release_reason else "",
+            outcome_of(call),
+            int(duration.total_seconds()) if duration is not None else None,
+            len(call.events),
+            len(call.recordings),
+        )
+        with _transaction(self._conn):
+            self._conn.execute(
+                "INSERT OR REPLACE INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row
+            )
+        return _entry(row)
+
+    def recent(self, limit: int = 200, *, instance_id: str | None = None) -> list[HistoryEntry]:
+        query = "SELECT * FROM history"
+        args: tuple[object, ...] = ()
+        if instance_id is not None:
+            query += " WHERE instance_id = ?"
+            args = (instance_id,)
+        query += " ORDER BY looked_up_ms DESC, rowid DESC LIMIT ?"
+        with closing(self._conn.execute(query, (*args, limit))) as cursor:
+            return [_entry(row) for row in cursor.fetchall()]
+
+    def get(self, contact_id: str, instance_id: str) -> HistoryEntry | None:
+        with closing(
+            self._conn.execute(
+                "SELECT * FROM history WHERE instance_id = ? AND contact_id = ?",
+                (instance_id, contact_id),
+            )
+        ) as cursor:
+            row = cursor.fetchone()
+        return _entry(row) if row else None
+
+    def remove(self, contact_id: str, instance_id: str) -> bool:
+        with _transaction(self._conn):
+            cursor = self._conn.execute(
+                "DELETE FROM history WHERE instance_id = ? AND contact_id = ?",
+                (instance_id, contact_id),
+            )
+        return cursor.rowcount > 0
+
+    def clear(self) -> None:
+        with _transaction(self._conn):
+            self._conn.execute("DELETE FROM history")
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _entry(row: tuple[object, ...] | sqlite3.Row) -> HistoryEntry:
+    (
+        inst,
+        cid,
+        looked,
+        start,
+        caller,
+        callee,
+        direction,
+        ragent,
+        rreason,
+        outcome,
+        dur,
+        ev,
+        rec,
+    ) = tuple(row)
+    return HistoryEntry(
+        instance_id=str(inst),
+        contact_id=str(cid),
+        looked_up=_dt(int(looked)) or datetime.now(UTC),  # type: ignore[arg-type]
+        start=_dt(start),  # type: ignore[arg-type]
+        caller=str(caller),
+        callee=str(callee),
+        direction=str(direction),
+        release_agent=str(ragent),
+        release_reason=str(rreason),
+        outcome=str(outcome),
+        duration_s=dur,  # type: ignore[arg-type]
+        event_count=int(ev),  # type: ignore[arg-type]
+        recording_count=int(rec),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,1 @@
+"""Entry points: the `ccc-tui` command, launching the app, and one module per headless command."""

@@ -1,0 +1,100 @@
+"""The `ccc-tui` entry point: argparse wiring only.
+
+`ccc-tui [flags] [CONTACT_ID]` opens the app; `ccc-tui COMMAND …` runs a headless command. Each
+command lives in `ccc_tui.cli.<module>` and registers its own parser. Textual is imported only
+when the app itself is launched, so `ccc-tui show` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ccc_tui import __version__
+
+# command name -> module with `register(subparsers)`, which sets `handler(args) -> int`.
+COMMANDS: dict[str, str] = {
+    "show": "ccc_tui.cli.show",
+    "emulator": "ccc_tui.cli.emulator",
+    "config": "ccc_tui.cli.config_cmd",
+    "login": "ccc_tui.cli.login",
+    "logout": "ccc_tui.cli.login",
+    "doctor": "ccc_tui.cli.doctor",
+}
+
+_VALUE_FLAGS = {"--profile", "--instance-id", "--region", "--endpoint", "--access-key-id"}
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which instance to talk to; shared by the app and every command."""
+    group = parser.add_argument_group("target")
+    group.add_argument(
+        "--demo", action="store_true", help="use the built-in emulator; needs no setup"
+    )
+    group.add_argument("--profile", metavar="NAME", help="configuration profile (CCC_TUI_PROFILE)")
+    group.add_argument("--instance-id", metavar="ID", help="CCC instance id (CCC_TUI_INSTANCE_ID)")
+    group.add_argument("--region", metavar="R", help="region, default cn-shanghai (CCC_TUI_REGION)")
+    group.add_argument("--endpoint", metavar="URL", help="explicit endpoint URL (CCC_TUI_ENDPOINT)")
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ccc-tui",
+        description=(
+            "What happened to an Alibaba Cloud Call Center call: its events and recordings. "
+            f"Commands: {', '.join(COMMANDS)} (ccc-tui COMMAND --help)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"ccc-tui {__version__}")
+    add_target_arguments(parser)
+    parser.add_argument(
+        "contact_id", nargs="?", metavar="CONTACT_ID", help="open this call directly"
+    )
+    return parser
+
+
+def build_command_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of `only` that one: importing a command's module pulls in
+    what it needs, and `ccc-tui show` must not pay for `login` or `doctor`."""
+    parser = argparse.ArgumentParser(prog="ccc-tui")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    modules = [COMMANDS[only]] if only else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        importlib.import_module(module).register(subparsers)
+    return parser
+
+
+def _command_position(argv: Sequence[str]) -> int | None:
+    """Index of the first bare word when it names a command (flags may come before it)."""
+    skip = False
+    for i, token in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if token == "--":
+            return None
+        if token.startswith("-"):
+            skip = token in _VALUE_FLAGS
+            continue
+        return i if token in COMMANDS else None
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    pos = _command_position(argv)
+    if pos is not None:
+        # Flags written before the command apply to it: move the command to the front.
+        command = argv[pos]
+        args = build_command_parser(command).parse_args([command, *argv[:pos], *argv[pos + 1 :]])
+        return int(args.handler(args))
+    args = build_app_parser().parse_args(argv)
+    from ccc_tui.cli.launch import run_app  # imports Textual: only for the interactive app
+
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""`ccc-tui show CONTACT_ID…`: print each call's summary, event trail and recordings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ccc_tui.api.errors import CccError
+from ccc_tui.api.models import Call
+from ccc_tui.calls.contact_ids import normalise_contact_id
+from ccc_tui.calls.export import render_json_line, render_markdown, render_text
+from ccc_tui.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    build_client,
+    print_error,
+    worst_exit,
+)
+
+DEFAULT_CONCURRENCY = 16
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from ccc_tui.cli.main import add_target_arguments
+
+    parser = subparsers.add_parser(
+        "show",
+        help="print calls' events and recordings (no UI)",
+        description=(
+            "Print each call's summary, event trail and recordings. Exit codes: 0 all fetched, "
+            "1 an API or network error, 2 bad usage or input, 3 missing or rejected credentials "
+            "or configuration."
+        ),
+    )
+    parser.add_argument("contact_ids", nargs="+", metavar="CONTACT_ID")
+    fmt = parser.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON object per contact per line")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown, for a ticket")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"requests in flight at once (default {DEFAULT_CONCURRENCY})",
+    )
+    parser.add_argument(
+        "--rate", type=float, metavar="RPS", help="at most this many requests per second"
+    )
+    parser.add_argument(
+        "--tz", metavar="ZONE", help="time zone for text output, e.g. Asia/Shanghai"
+    )
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="event name language")
+    add_target_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    return ZoneInfo(name) if name else None
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        contact_ids = [normalise_contact_id(raw) for raw in args.contact_ids]
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.concurrency < 1 or (args.rate is not None and args.rate <= 0):
+        print("error: --concurrency and --rate must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        tz = _zone(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"error: unknown time zone {args.tz!r} (try Asia/Shanghai or UTC)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_show(args, contact_ids, tz))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _show(args: argparse.Namespace, contact_ids: list[str], tz: tzinfo | None) -> int:
+    try:
+        client = build_client(args, max_concurrency=args.concurrency, rate_limit=args.rate)
+    except CccError as exc:
+        print_error(exc)
+        return exc.exit_code
+    async with client:
+        tasks = [asyncio.create_task(client.get_call(cid)) for cid in contact_ids]
+        codes: list[int] = []
+        printed = 0
+        # Print in input order as soon as each call (and all before it) has arrived.
+        for contact_id, task in zip(contact_ids, tasks, strict=True):
+            try:
+                call = await task
+            except CccError as exc:
+                print_error(exc, context=f"contact {contact_id}")
+                codes.append(exc.exit_code)
+                continue
+            _emit(call, args, tz, first=printed == 0)
+            printed += 1
+            codes.append(EXIT_OK)
+    return worst_exit(codes)
+
+
+def _emit(call: Call, args: argparse.Namespace, tz: tzinfo | None, *, first: bool) -> None:
+    if args.json:
+        sys.stdout.write(render_json_line(call) + "\n")
+    elif args.markdown:
+        sys.stdout.write(("" if first else "\n") + render_markdown(call, tz=tz, language=args.lang))
+    else:
+        sys.stdout.write(
+            ("" if first else "\n") + render_text(call, tz=tz, language=args.lang) + "\n"
+        )
+    sys.stdout.flush()

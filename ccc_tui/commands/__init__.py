@@ -1,1 +1,0 @@
-"""Headless subcommands. Each module exposes `register(subparsers)`; none imports Textual."""

@@ -1,0 +1,1 @@
+"""Where the app points and as whom: config, credentials, sessions, diagnostics. No Textual."""

@@ -1,0 +1,144 @@
+"""What the app runs on — one client and its context — built from the demo or from a profile.
+
+The app can start without a client (no usable credentials: the first-run screen) and can switch to
+another profile from the settings screen; both build the new session here, so `app.py` stays
+wiring only. No Textual here: these functions block (config file, keyring), so the screens call
+them from thread workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ccc_tui.api.errors import ConfigurationError
+from ccc_tui.profiles.config import (
+    Config,
+    Target,
+    downloads_dir,
+    load_config,
+    resolve_target,
+    select_profile,
+)
+from ccc_tui.profiles.context import AppContext, zone_from_name
+from ccc_tui.profiles.credentials import ChainReport, resolve_chain
+
+if TYPE_CHECKING:
+    from ccc_tui.api.client import CccClient
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchTarget:
+    """What the command line asked for, kept so a later session is built the same way."""
+
+    profile: str | None = None
+    instance_id: str | None = None
+    region: str | None = None
+    endpoint: str | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> LaunchTarget:
+        return cls(
+            profile=getattr(args, "profile", None),
+            instance_id=getattr(args, "instance_id", None),
+            region=getattr(args, "region", None),
+            endpoint=getattr(args, "endpoint", None),
+        )
+
+    def profile_name(self, config: Config | None = None) -> str:
+        """The profile this launch resolves to: --profile, CCC_TUI_PROFILE, the default, …"""
+        if config is None:
+            try:
+                config = load_config()
+            except ConfigurationError:
+                return self.profile or "default"
+        return select_profile(self.profile, None, config)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    client: CccClient
+    context: AppContext
+
+
+def context_for_target(target: Target) -> AppContext:
+    """The same context `ccc-tui` builds at launch for a real target."""
+    return AppContext(
+        instance_id=target.instance_id or "",
+        label=f"{target.profile} · {target.region}",
+        tz=zone_from_name(target.time_zone),
+        language=target.language,
+        download_dir=downloads_dir(target),
+    )
+
+
+def demo_context() -> AppContext:
+    from ccc_tui.emulator import DEMO_INSTANCE_ID
+
+    return AppContext(
+        instance_id=DEMO_INSTANCE_ID,
+        label="demo instance",
+        demo=True,
+        download_dir=downloads_dir(None),
+    )
+
+
+def demo_session(like: AppContext | None = None) -> Session:
+    """The in-process emulator; keeps the display choices (zone, language) of `like`."""
+    from ccc_tui.profiles.demo import demo_client
+
+    context = demo_context()
+    if like is not None:
+        context = replace(context, tz=like.tz, language=like.language)
+    return Session(client=demo_client(), context=context)
+
+
+def profile_session(launch: LaunchTarget | None = None, profile: str | None = None) -> Session:
+    """A real client for `profile` (default: the launch's), or a CccError saying what is missing.
+
+    The launch's --instance-id/--region/--endpoint flags apply only to the launch's own profile:
+    picking another profile in the settings means that profile's values.
+    """
+    launch = launch or LaunchTarget()
+    config = load_config()
+    launch_profile = launch.profile_name(config)
+    flags = launch if profile in (None, launch_profile) else LaunchTarget()
+    target = resolve_target(
+        profile=profile or launch.profile,
+        instance_id=flags.instance_id,
+        region=flags.region,
+        endpoint=flags.endpoint,
+        config=config,
+        allow_missing_profile=profile is not None,
+    )
+    key = resolve_chain(target.profile, config=config).require()
+    if not target.instance_id:
+        raise ConfigurationError(
+            f"Profile {target.profile} has no CCC instance id yet.",
+            code="Config.NoInstance",
+            hint="Enter it in Settings (f2), or pick one of the instances listed after Check & save.",
+        )
+    from ccc_tui.cli import login
+
+    # login.open_client is the one place that builds a real client (tests point it elsewhere).
+    return Session(client=login.open_client(key, target), context=context_for_target(target))
+
+
+def chain_report(launch: LaunchTarget | None = None) -> ChainReport:
+    """The credential chain for the launch's profile; never raises."""
+    launch = launch or LaunchTarget()
+    try:
+        config: Config | None = load_config()
+    except ConfigurationError:
+        config = None
+    return resolve_chain(launch.profile_name(config), config=config)
+
+
+def shorten_home(text: str) -> str:
+    """Paths under the home directory written with `~`: shorter at 80 columns, and stable."""
+    home = str(Path.home())
+    if len(home) <= 1:
+        return text
+    return text.replace(home + "/", "~/").replace(home, "~")

@@ -1,0 +1,159 @@
+"""CccApp: owns the one shared client, the history store and the context; wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ccc_tui.api.client import CccClient
+from ccc_tui.calls.history import HistoryStore
+from ccc_tui.profiles.context import AppContext
+from ccc_tui.profiles.session import LaunchTarget
+from ccc_tui.tui.messages import OpenCall
+from ccc_tui.tui.palette import ContactProvider
+from ccc_tui.tui.screens.search import SearchScreen
+
+if TYPE_CHECKING:
+    from ccc_tui.tui.screens.call import CallScreen
+    from ccc_tui.tui.screens.settings import UseSession
+
+
+class CccApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "ccc-tui"
+    ENABLE_COMMAND_PALETTE = True
+
+    COMMANDS = App.COMMANDS | {ContactProvider}
+
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", show=True),
+        Binding("q", "quit", "Quit", show=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # f2, not ctrl+comma: terminals send no code for ctrl+, without the kitty keyboard
+        # protocol, and tmux/screen over SSH drop it; F2 arrives everywhere.
+        Binding("f2", "settings", "Settings", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        client: CccClient | None,
+        store: HistoryStore,
+        context: AppContext,
+        initial_contact: str | None = None,
+        launch: LaunchTarget | None = None,
+    ) -> None:
+        super().__init__()
+        # None until the first-run screen gets credentials or the demo (see on_use_session).
+        self.client = client
+        self._call_screen: CallScreen | None = None
+        self.launch = launch or LaunchTarget()
+        self.store = store
+        self.context = context
+        self.initial_contact = initial_contact
+
+    def on_mount(self) -> None:
+        if self.client is None:
+            from ccc_tui.tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(self.context, self.launch))
+            return
+        self.push_screen(SearchScreen(self.context, self.store))
+        if self.initial_contact:
+            self.open_call(self.initial_contact)
+
+    def on_ready(self) -> None:
+        # After the first frame, not competing with it: typing an id takes longer than this.
+        if self.client is not None and not self.initial_contact:
+            self.set_timer(0.2, self.warm_up)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """While the user types, load what opening a call needs, so the first one is quick."""
+        import importlib
+
+        for module in ("httpx", "ccc_tui.tui.screens.call", "ccc_tui.api.v2017", "ccc_tui.calls.phases"):
+            importlib.import_module(module)
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+        self.store.close()
+
+    @on(OpenCall)
+    def handle_open_call(self, message: OpenCall) -> None:
+        self.open_call(message.contact_id)
+
+    def open_call(self, contact_id: str) -> None:
+        from ccc_tui.tui.screens.call import CallScreen
+
+        # One call screen, reused: composing a screen costs more than fetching a call.
+        screen = self._call_screen
+        if screen is not None and (screen.client, screen.context) != (self.client, self.context):
+            # The session changed (demo <-> a real instance): start afresh.
+            if screen not in self.screen_stack:
+                self.uninstall_screen(screen)
+            screen = None
+        if screen is None:
+            assert self.client is not None
+            screen = CallScreen(client=self.client, store=self.store, context=self.context)
+            self.install_screen(screen, name=f"call-{id(screen)}")
+            self._call_screen = screen
+        screen.open(contact_id)
+        if self.screen is not screen:
+            self.push_screen(screen)
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    # ---- settings and sessions (first run, switching profiles) ----
+
+    def action_settings(self) -> None:
+        from ccc_tui.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            connected = self.client is not None
+            self.push_screen(SettingsScreen(self.context, self.launch, connected=connected))
+
+    def on_use_session(self, message: UseSession) -> None:
+        """Run on a new client from now on: back to a fresh search screen, the old client closed."""
+        old, self.client = self.client, message.session.client
+        self.context = message.session.context
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(SearchScreen(self.context, self.store))
+        if old is not None:
+            self.call_later(old.aclose)
+
+    # ---- end settings and sessions ----
+
+    def action_help(self) -> None:
+        from ccc_tui.tui.screens.help import HelpScreen  # on demand: not on the start-up path
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        title = getattr(self.screen, "HELP_TITLE", type(self.screen).__name__)
+        self.push_screen(HelpScreen(self.screen, title))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Toggle light/dark", "Switch between the light and dark theme", self.action_toggle_dark
+        )
+        yield SystemCommand("Go home", "Back to the search screen and history", self.go_home)
+        yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
+        yield SystemCommand(
+            "Settings", "Profiles, credentials and checks (f2)", self.action_settings
+        )
+        commands = getattr(screen, "palette_commands", None)
+        if callable(commands):
+            yield from commands()

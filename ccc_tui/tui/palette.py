@@ -1,0 +1,75 @@
+"""Command palette: "Open contact <id>" for whatever id is typed, and the calls in the history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ccc_tui.calls.contact_ids import normalise_contact_id
+from ccc_tui.calls.text import safe_text
+
+if TYPE_CHECKING:
+    from ccc_tui.tui.app import CccApp
+
+HISTORY_HITS = 20
+
+
+class ContactProvider(Provider):
+    """Type a ContactId in the palette to open it; or pick a call from the history."""
+
+    @property
+    def ccc_app(self) -> CccApp:
+        return self.app  # type: ignore[return-value]
+
+    def _history(self) -> list[tuple[str, str]]:
+        app = self.ccc_app
+        if getattr(app, "client", None) is None:
+            return []
+        entries = app.store.recent(limit=HISTORY_HITS, instance_id=app.context.instance_id)
+        return [
+            (e.contact_id, f"{safe_text(e.caller, 16)} → {safe_text(e.callee, 16)} · {e.outcome}")
+            for e in entries
+        ]
+
+    def _open(self, contact_id: str) -> None:
+        self.ccc_app.open_call(contact_id)
+
+    async def discover(self) -> Hits:
+        for contact_id, summary in self._history()[:5]:
+            yield DiscoveryHit(
+                Text(f"Open call {contact_id}"),
+                lambda cid=contact_id: self._open(cid),  # type: ignore[misc]
+                text=f"Open call {contact_id}",
+                help=summary,
+            )
+
+    async def search(self, query: str) -> Hits:
+        if getattr(self.ccc_app, "client", None) is None:
+            return
+        try:
+            typed = normalise_contact_id(query)
+        except ValueError:
+            typed = None
+        if typed is not None:
+            yield Hit(
+                1.0,
+                Text(f"Open contact {typed}"),
+                lambda: self._open(typed),
+                help="Look up this ContactId",
+            )
+        matcher = self.matcher(query)
+        for contact_id, summary in self._history():
+            if contact_id == typed:
+                continue
+            label = f"Open call {contact_id}"
+            score = max(matcher.match(label), matcher.match(summary) * 0.8)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    lambda cid=contact_id: self._open(cid),
+                    text=label,
+                    help=summary,
+                )  # type: ignore[misc]

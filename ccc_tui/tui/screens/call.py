@@ -1,0 +1,463 @@
+"""The call: summary, phase bar, event timeline with a detail panel, and the recordings pane.
+
+One exclusive worker fetches events and recordings concurrently and posts a typed message; every
+failure goes through `show_failure`, which keeps the screen usable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, LoadingIndicator, Static
+
+from ccc_tui.api.client import CccClient
+from ccc_tui.api.errors import CccError
+from ccc_tui.api.models import Call, Recording
+from ccc_tui.calls.downloads import download_recording
+from ccc_tui.calls.export import call_to_dict, render_markdown
+from ccc_tui.calls.history import HistoryStore
+from ccc_tui.calls.players import describe_playing, explain_no_player, find_player, play
+from ccc_tui.profiles.config import downloads_dir
+from ccc_tui.profiles.context import AppContext
+from ccc_tui.tui.widgets.call_summary import CallSummary
+from ccc_tui.tui.widgets.context_bar import ContextBar
+from ccc_tui.tui.widgets.error_panel import ErrorPanel
+from ccc_tui.tui.widgets.event_detail import EventDetail
+from ccc_tui.tui.widgets.key_bar import KeyBar
+from ccc_tui.tui.widgets.phase_bar import PhaseBar
+from ccc_tui.tui.widgets.recordings import RecordingsPane
+from ccc_tui.tui.widgets.timeline import EventTimeline
+
+WIDE = 110  # from this width the detail panel sits beside the timeline
+
+
+def as_ccc_error(exc: BaseException) -> CccError:
+    if isinstance(exc, CccError):
+        return exc
+    return CccError(
+        f"{type(exc).__name__}: {exc}",
+        code="Unexpected",
+        hint="This is a bug in ccc-tui; please report it.",
+    )
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    contact_id: str
+    call: Call | None
+    events_error: CccError | None
+    recordings_error: CccError | None
+
+
+class CallScreen(Screen[None]):
+    HELP_TITLE = "Call"
+    # Focus goes to the timeline once the call arrives; nothing hidden may take it before.
+    AUTO_FOCUS = ""
+
+    # Structure only. Which parts show is set per widget (`display`) by `_show`: toggling a class
+    # on the screen would restyle every widget under it, which was most of the cost of opening.
+    DEFAULT_CSS = """
+    CallScreen { layout: vertical; }
+    CallScreen #body { height: 1fr; }
+    CallScreen #timeline-column { width: 1fr; }
+    CallScreen #filter { margin: 0 1; }
+    CallScreen EventTimeline { height: 1fr; }
+    CallScreen EventDetail { width: 46%; }
+    CallScreen RecordingsPane { height: auto; max-height: 9; }
+    CallScreen #empty { padding: 1 2; color: $foreground-muted; height: auto; }
+    CallScreen #retry-hint { padding: 0 2; color: $foreground-muted; }
+    CallScreen LoadingIndicator { height: 3; }
+    CallScreen ErrorPanel { margin: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=True),
+        Binding("r", "refresh", "Refresh", show=True),
+        Binding("slash", "filter", "Filter", show=True),
+        Binding("y", "copy_id", "Copy id", show=True),
+        Binding("Y", "copy_json", "Copy JSON", show=False),
+        Binding("e", "export", "Export", show=True),
+        Binding("J", "toggle_raw", "Raw JSON", show=False),
+        Binding("tab", "app.focus_next", "Next pane", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, result: LoadResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class DownloadProgress(Message):
+        def __init__(self, file_name: str, done: int, total: int | None) -> None:
+            super().__init__()
+            self.file_name = file_name
+            self.done = done
+            self.total = total
+
+    class DownloadFinished(Message):
+        def __init__(self, recording: Recording, path: Path | None, error: CccError | None) -> None:
+            super().__init__()
+            self.recording = recording
+            self.path = path
+            self.error = error
+
+    def __init__(
+        self, contact_id: str = "", *, client: CccClient, store: HistoryStore, context: AppContext
+    ) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.client = client
+        self.store = store
+        self.context = context
+        self.call: Call | None = None
+        self.state = "loading"
+        self.detail_open = False
+        self.filter_open = False
+
+    # ---- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ContextBar(self.context, f"Call {self.contact_id}")
+        yield CallSummary(tz=self.context.tz, instance_id=self.context.instance_id, id="summary")
+        yield PhaseBar(id="phases")
+        yield ErrorPanel(classes="-hidden", id="error")
+        yield LoadingIndicator()
+        yield Static("", id="empty")
+        yield Static("Press r to try again, esc to go back.", id="retry-hint")
+        with Horizontal(id="body"):
+            with Vertical(id="timeline-column"):
+                yield Input(
+                    placeholder="filter: text, or ivr / queue / agent — esc clears",
+                    id="filter",
+                    disabled=True,  # hidden until `/`; a disabled field cannot take focus
+                )
+                yield EventTimeline(id="timeline")
+            yield EventDetail(id="detail")
+        yield RecordingsPane(id="recordings")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(EventTimeline).tz = self.context.tz
+        self._show()
+        if self.contact_id:
+            self.action_refresh()
+
+    def open(self, contact_id: str) -> None:
+        """Show another call. The app keeps one CallScreen and reuses it: composing a screen
+        costs more than the whole API round trip in demo mode."""
+        self.contact_id = contact_id
+        self.call = None
+        self.state = "loading"
+        self.detail_open = False
+        self.filter_open = False
+        if not self.is_mounted:
+            return  # on_mount loads it
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.disabled = True
+        self.query_one(EventTimeline).filter("")
+        self.query_one(ContextBar).set_title(f"Call {contact_id}")
+        self.action_refresh()
+
+    def on_resize(self) -> None:
+        self._show()
+
+    @property
+    def wide(self) -> bool:
+        return self.app.size.width >= WIDE
+
+    def _show(self) -> None:
+        """Show the parts that fit the state: loading, ready, empty (unknown contact) or failed."""
+        state = self.state
+        ready = state == "ready"
+        shown = {
+            CallSummary: ready,
+            PhaseBar: ready,
+            RecordingsPane: ready,
+            LoadingIndicator: state == "loading",
+        }
+        for widget_type, visible in shown.items():
+            self.query_one(widget_type).display = visible
+        self.query_one("#body").display = ready
+        self.query_one("#empty").display = state == "empty"
+        self.query_one("#retry-hint").display = state == "failed"
+        self.query_one("#filter").display = self.filter_open
+        # The detail panel sits beside the timeline when wide, and replaces it when opened narrow.
+        detail = self.query_one(EventDetail)
+        detail.display = self.wide or self.detail_open
+        detail.styles.width = "46%" if self.wide else "1fr"
+        self.query_one("#timeline-column").display = self.wide or not self.detail_open
+
+    # ---- loading ------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.call is None:
+            self.state = "loading"
+            self._show()
+        self.query_one(ErrorPanel).clear()
+        self.load()
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        contact_id = self.contact_id
+        events, recordings = await asyncio.gather(
+            self.client.get_call_events(contact_id, instance_id=self.context.instance_id),
+            self.client.list_recordings(contact_id, instance_id=self.context.instance_id),
+            return_exceptions=True,
+        )
+        events_error = as_ccc_error(events) if isinstance(events, BaseException) else None
+        recordings_error = (
+            as_ccc_error(recordings) if isinstance(recordings, BaseException) else None
+        )
+        call: Call | None = None
+        if isinstance(events, Call):
+            call = replace(events, recordings=recordings if isinstance(recordings, tuple) else ())
+        self.post_message(self.Loaded(LoadResult(contact_id, call, events_error, recordings_error)))
+
+    @on(Loaded)
+    def show_result(self, message: Loaded) -> None:
+        result = message.result
+        if result.contact_id != self.contact_id:
+            return  # an answer for the call shown before this one
+        panel = self.query_one(ErrorPanel)
+        if result.events_error is not None:
+            self.show_failure(result.events_error, "Could not load the call's events")
+            if self.call is None:
+                self.state = "failed"
+                self._show()
+                return
+        elif result.recordings_error is not None:
+            panel.show_error(result.recordings_error, title="Could not load the recordings")
+        if result.call is None:
+            return
+        call = result.call
+        self.call = call
+        self.state = "empty" if call.is_empty else "ready"
+        self._show()
+        if call.is_empty:
+            self.query_one("#empty", Static).update(
+                f"No events and no recordings for contact {self.contact_id} in instance "
+                f"{self.context.instance_id}. Check the ContactId and that it belongs to this "
+                "instance (press r to retry, esc to go back)."
+            )
+            return
+        self.query_one(CallSummary).set_call(call)
+        self.query_one(PhaseBar).set_call(call)
+        timeline = self.query_one(EventTimeline)
+        timeline.set_call(call, tz=self.context.tz, language=self.context.language)
+        self.query_one(RecordingsPane).set_recordings(
+            call.recordings, contact_id=self.contact_id, tz=self.context.tz
+        )
+        if call.events:
+            self.query_one(EventDetail).set_event(
+                call, call.events[0], tz=self.context.tz, language=self.context.language
+            )
+        if not self.filter_open:
+            timeline.focus()
+        try:
+            self.store.record(call, self.context.instance_id)
+        except Exception as exc:  # the history is a convenience: never lose the screen over it
+            self.notify(f"Could not save to history: {exc}", severity="warning")
+
+    def show_failure(self, error: CccError, title: str) -> None:
+        self.query_one(ErrorPanel).show_error(error, title=title)
+        self.notify(f"{error.code}: {error.hint or error.message}", severity="error", timeout=8)
+
+    # ---- timeline and detail ------------------------------------------------------------
+
+    @on(EventTimeline.CursorMoved)
+    def follow_cursor(self, message: EventTimeline.CursorMoved) -> None:
+        if self.call is not None and message.event is not None:
+            self.query_one(EventDetail).set_event(
+                self.call, message.event, tz=self.context.tz, language=self.context.language
+            )
+
+    @on(EventTimeline.EventSelected)
+    def open_detail(self, message: EventTimeline.EventSelected) -> None:
+        if self.call is None:
+            return
+        self.query_one(EventDetail).set_event(
+            self.call, message.event, tz=self.context.tz, language=self.context.language
+        )
+        if not self.wide:
+            self.detail_open = True
+            self._show()
+            self.query_one(EventDetail).focus()
+
+    def action_toggle_raw(self) -> None:
+        self.query_one(EventDetail).action_toggle_raw()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.disabled = False
+        self.filter_open = True
+        self._show()
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def apply_filter(self, event: Input.Changed) -> None:
+        self.query_one(EventTimeline).filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one(EventTimeline).focus()
+
+    def action_back(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.has_focus or field.value:
+            field.value = ""
+            self.filter_open = False
+            field.disabled = True
+            self._show()
+            self.query_one(EventTimeline).filter("")
+            self.query_one(EventTimeline).focus()
+            return
+        if self.detail_open:
+            self.detail_open = False
+            self._show()
+            self.query_one(EventTimeline).focus()
+            return
+        self.dismiss(None)
+
+    # ---- copy and export ----------------------------------------------------------------
+
+    def action_copy_id(self) -> None:
+        self.app.copy_to_clipboard(self.contact_id)
+        self.notify(f"Copied contact id {self.contact_id}", timeout=3)
+
+    def action_copy_json(self) -> None:
+        if self.call is None:
+            self.notify("Nothing to copy yet", severity="warning")
+            return
+        payload = json.dumps(call_to_dict(self.call), ensure_ascii=False, indent=2)
+        self.app.copy_to_clipboard(payload)
+        self.notify(f"Copied the call as JSON ({len(payload):,} characters)", timeout=3)
+
+    def download_dir(self) -> Path:
+        return self.context.download_dir or downloads_dir(None)
+
+    def action_export(self) -> None:
+        if self.call is None:
+            self.notify("Nothing to export yet", severity="warning")
+            return
+        directory = self.download_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            path = directory / f"call-{self.contact_id}.md"
+            path.write_text(
+                render_markdown(self.call, tz=self.context.tz, language=self.context.language),
+                encoding="utf-8",
+            )
+            (directory / f"call-{self.contact_id}.json").write_text(
+                json.dumps(call_to_dict(self.call), ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+        except OSError as exc:
+            self.notify(f"Export failed: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Exported to {path} (and .json)", timeout=6)
+
+    # ---- recordings ---------------------------------------------------------------------
+
+    @on(RecordingsPane.DownloadRequested)
+    def start_download(self, message: RecordingsPane.DownloadRequested) -> None:
+        self.download(message.recording)
+
+    @on(RecordingsPane.PlayRequested)
+    def start_play(self, message: RecordingsPane.PlayRequested) -> None:
+        # The pane asks to play only once the file is saved (it downloads first on its own).
+        self.play_file(message.path)
+
+    @work(group="downloads")
+    async def download(self, recording: Recording) -> None:
+        last_percent = -1
+
+        def progress(done: int, total: int | None) -> None:
+            nonlocal last_percent
+            percent = int(done * 100 / total) if total else -1
+            if percent != last_percent or total is None:
+                last_percent = percent
+                self.post_message(self.DownloadProgress(recording.file_name, done, total))
+
+        try:
+            path = await download_recording(
+                self.client, recording, self.download_dir(), progress=progress
+            )
+        except CccError as exc:
+            self.post_message(self.DownloadFinished(recording, None, exc))
+            return
+        # Through the same queue as the progress messages, so it cannot be overtaken by them.
+        self.post_message(self.DownloadFinished(recording, path, None))
+
+    @on(DownloadProgress)
+    def show_progress(self, message: DownloadProgress) -> None:
+        self.query_one(RecordingsPane).set_progress(message.file_name, message.done, message.total)
+
+    @on(DownloadFinished)
+    def show_download_result(self, message: DownloadFinished) -> None:
+        pane = self.query_one(RecordingsPane)
+        name = message.recording.file_name
+        if message.error is not None:
+            pane.mark_failed(name, message.error.message, code=message.error.code)
+            self.show_failure(message.error, f"Could not download {name}")
+        elif message.path is not None:
+            pane.mark_saved(name, message.path)
+            self.notify(f"Saved {message.path}", timeout=6)
+
+    @work(group="player")
+    async def play_file(self, path: Path) -> None:
+        player = find_player()
+        if player is None:
+            self.notify(explain_no_player(saved_to=path), severity="warning", timeout=10)
+            return
+        try:
+            await play(player, path)
+        except CccError as exc:
+            self.show_failure(exc, f"{player.name} could not start")
+            return
+        self.notify(describe_playing(player, path), timeout=5)
+
+    @on(RecordingsPane.CopyUrlRequested)
+    def copy_url(self, message: RecordingsPane.CopyUrlRequested) -> None:
+        self.fetch_url(message.recording)
+
+    @work(group="links")
+    async def fetch_url(self, recording: Recording) -> None:
+        try:
+            link = await self.client.get_download_link(
+                recording.file_name, instance_id=self.context.instance_id
+            )
+        except CccError as exc:
+            self.show_failure(exc, "Could not get the download URL")
+            return
+        self.app.copy_to_clipboard(link.url)
+        self.notify("Copied the signed download URL (valid for one hour)", timeout=4)
+
+    # ---- palette ------------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Copy contact id", "Copy this call's ContactId", self.action_copy_id)
+        yield SystemCommand(
+            "Copy call as JSON", "The call, events and recordings as JSON", self.action_copy_json
+        )
+        yield SystemCommand(
+            "Export call", "Write Markdown and JSON to the download directory", self.action_export
+        )
+        yield SystemCommand(
+            "Refresh call", "Fetch events and recordings again", self.action_refresh
+        )
+        pane = self.query_one(RecordingsPane)
+        if pane.selected is not None:
+            yield SystemCommand(
+                "Download recording",
+                "Download the selected recording",
+                lambda: self.download(pane.selected, then_play=False),  # type: ignore[arg-type]
+            )

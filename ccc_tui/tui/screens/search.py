@@ -1,0 +1,125 @@
+"""Home: a ContactId input with inline validation, and the history of looked-up calls."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from ccc_tui.calls.contact_ids import normalise_contact_id
+from ccc_tui.calls.history import HistoryStore
+from ccc_tui.profiles.context import AppContext
+from ccc_tui.tui.messages import OpenCall
+from ccc_tui.tui.widgets.context_bar import ContextBar
+from ccc_tui.tui.widgets.history import HistoryTable
+from ccc_tui.tui.widgets.key_bar import KeyBar
+
+EMPTY_HISTORY = "No calls looked up yet. Paste a ContactId above and press enter."
+DEMO_HINT = "Demo: try 1096645650 (outbound) or 2020927020 (has a recording)."
+
+
+class SearchScreen(Screen[None]):
+    DEFAULT_CSS = """
+    SearchScreen { layout: vertical; }
+    SearchScreen #search-box { height: auto; padding: 1 1 0 1; }
+    SearchScreen #contact-input { width: 1fr; }
+    SearchScreen #validation { height: 1; padding: 0 1; color: $error; }
+    SearchScreen #validation.-ok { color: $foreground-muted; }
+    SearchScreen #empty-history { padding: 1 2; color: $foreground-muted; height: auto; }
+    SearchScreen HistoryTable { margin: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("slash", "focus_input", "Search", show=True),
+        Binding("down", "focus_history", "History", show=False),
+        Binding("escape", "clear_input", "Clear", show=False),
+    ]
+
+    def __init__(self, context: AppContext, store: HistoryStore) -> None:
+        super().__init__()
+        self.context = context
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        yield ContextBar(self.context, "Find a call")
+        with Vertical(id="search-box"):
+            yield Input(
+                placeholder="ContactId — paste or type, then enter",
+                id="contact-input",
+                max_length=200,
+            )
+            yield Static(self._idle_hint(), id="validation", classes="-ok")
+        yield Static(EMPTY_HISTORY, id="empty-history")
+        yield HistoryTable(tz=self.context.tz, id="history")
+        yield KeyBar()
+
+    def _idle_hint(self) -> str:
+        return DEMO_HINT if self.context.demo else "Letters, digits, '-', '_' and '.'; up to 64."
+
+    def on_mount(self) -> None:
+        self.reload_history()
+        self.query_one("#contact-input", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload_history()
+
+    def reload_history(self) -> None:
+        entries = self.store.recent(instance_id=self.context.instance_id)
+        table = self.query_one(HistoryTable)
+        table.set_entries(entries)
+        table.display = bool(entries)
+        self.query_one("#empty-history").display = not entries
+
+    @on(Input.Changed, "#contact-input")
+    def validate_as_typed(self, event: Input.Changed) -> None:
+        status = self.query_one("#validation", Static)
+        if not event.value.strip():
+            status.update(self._idle_hint())
+            status.add_class("-ok")
+            return
+        try:
+            normalise_contact_id(event.value)
+        except ValueError as exc:
+            status.update(f"✗ {exc}")
+            status.remove_class("-ok")
+        else:
+            status.update("enter to open")
+            status.add_class("-ok")
+
+    @on(Input.Submitted, "#contact-input")
+    def submit(self, event: Input.Submitted) -> None:
+        status = self.query_one("#validation", Static)
+        try:
+            contact_id = normalise_contact_id(event.value)
+        except ValueError as exc:
+            status.update(f"✗ {exc}")
+            status.remove_class("-ok")
+            return
+        event.input.value = ""  # ready for the next call when the user comes back
+        self.post_message(OpenCall(contact_id))
+
+    @on(HistoryTable.Chosen)
+    def open_from_history(self, event: HistoryTable.Chosen) -> None:
+        self.post_message(OpenCall(event.entry.contact_id))
+
+    @on(HistoryTable.Forget)
+    def forget(self, event: HistoryTable.Forget) -> None:
+        self.store.remove(event.entry.contact_id, event.entry.instance_id)
+        self.reload_history()
+        self.notify(f"Forgot {event.entry.contact_id}", timeout=3)
+
+    def action_focus_input(self) -> None:
+        self.query_one("#contact-input", Input).focus()
+
+    def action_focus_history(self) -> None:
+        table = self.query_one(HistoryTable)
+        if table.display:
+            table.focus()
+
+    def action_clear_input(self) -> None:
+        field = self.query_one("#contact-input", Input)
+        if field.has_focus and field.value:
+            field.value = ""

@@ -1,0 +1,77 @@
+"""The call's header: who called whom, when, for how long, and who hung up and why."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ccc_tui.api.models import Call
+from ccc_tui.calls.export import local_time
+from ccc_tui.calls.text import format_duration, safe_text
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def summary_text(call: Call, *, tz: tzinfo | None, instance_id: str, wide: bool) -> Text:
+    text = Text(no_wrap=False, overflow="ellipsis")
+    text.append(safe_text(call.contact_id, 64), style="bold")
+    direction = safe_text(call.direction, 16) or "unknown direction"
+    text.append(f"  {direction}  ")
+    text.append(safe_text(call.caller, 32) or "?", style="bold")
+    text.append(" → ")
+    text.append(safe_text(call.callee, 32) or "?", style="bold")
+    if call.privacy_number:
+        text.append(f"  via {safe_text(call.privacy_number, 24)}", style="dim")
+    text.append("\n")
+    text.append("Start ", style="dim")
+    text.append(local_time(call.start, tz))
+    text.append("   Duration ", style="dim")
+    text.append(format_duration(call.duration.total_seconds()) if call.duration else "—")
+    if wide:
+        text.append(
+            f"   {_count(len(call.events), 'event')} · {_count(len(call.recordings), 'recording')}",
+            style="dim",
+        )
+    text.append("\n")
+    text.append("Released by ", style="dim")
+    text.append(safe_text(call.release_agent, 20) or "unknown", style="bold")
+    reason = call.release_reason
+    if reason is not None:
+        text.append(": ")
+        text.append(safe_text(reason.raw, 48))
+        if reason.explanation:
+            text.append(f" — {reason.explanation}", style="italic")
+    return text
+
+
+class CallSummary(Static):
+    DEFAULT_CSS = """
+    CallSummary {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, tz: tzinfo | None, instance_id: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tz = tz
+        self.instance_id = instance_id
+        self.call: Call | None = None
+
+    def set_call(self, call: Call) -> None:
+        self.call = call
+        self._render_call()
+
+    def on_resize(self) -> None:
+        if self.call is not None:
+            self._render_call()
+
+    def _render_call(self) -> None:
+        assert self.call is not None
+        wide = self.size.width >= 100
+        self.update(summary_text(self.call, tz=self.tz, instance_id=self.instance_id, wide=wide))

@@ -1,0 +1,228 @@
+"""Every field of one event as a two-column list, and its raw JSON on demand."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
+from typing import Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label
+from ccc_tui.api.models import Call, CallEvent
+from ccc_tui.calls.phases import analyse, event_phase, phase_label
+from ccc_tui.calls.text import format_duration, format_offset, safe_text
+from ccc_tui.tui.widgets.timeline import KEEP, Keep, zone_caption
+
+__all__ = ["EventDetail", "event_fields", "raw_json"]
+
+MAX_VALUE = 2000  # cells; a longer value is cut with "…" (the raw JSON still has all of it)
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return repr(value)
+
+
+def raw_json(raw: Mapping[str, Any]) -> str:
+    """The event as the server sent it: pretty, sorted keys, non-ASCII kept, made inert."""
+    try:
+        text = json.dumps(raw, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default)
+    except (TypeError, ValueError):  # keys of mixed types cannot be sorted
+        text = json.dumps(raw, indent=2, ensure_ascii=False, default=_json_default)
+    # json escapes C0 but not C1 or bidi controls when ensure_ascii is off.
+    return safe_text(text, multiline=True)
+
+
+def event_fields(
+    event: CallEvent,
+    *,
+    call: Call | None = None,
+    tz: tzinfo | None = None,
+    language: str = "en",
+) -> list[tuple[str, str]]:
+    """(label, value) for every field of `event`, in reading order; values are safe text.
+
+    The event line always carries both the English code and the Chinese label; `language` picks
+    which comes first.
+    """
+    if isinstance(event.time, datetime):
+        moment = event.time if event.time.tzinfo else event.time.replace(tzinfo=UTC)
+        local = moment.astimezone(tz)
+        when = f"{local:%Y-%m-%d %H:%M:%S} {zone_caption(tz, moment)}"
+    else:
+        when = "—"
+    offset = "—"
+    span_text = ""
+    if call is not None:
+        analysis = analyse(call)
+        try:
+            index = analysis.index_of(event)
+        except ValueError:
+            index = None
+        if index is not None and (span := analysis.spans[index]) is not None:
+            offset = format_offset(span[0])
+            if index in analysis.estimated:
+                span_text = f"~{format_duration(span[1] - span[0])} (until the next event)"
+    code = safe_text(event.event)
+    label = event_label(event.event, "zh")
+    if label == event.event:
+        title = code
+    elif language.startswith("zh"):
+        title = f"{label}  {code}"
+    else:
+        title = f"{code}  {label}"
+    duration = format_duration(event.duration) if event.duration is not None else ""
+    fields = [
+        ("Time", when),
+        ("Offset", offset),
+        ("Lane", f"{event.lane.value}  {LANE_LABELS_ZH.get(event.lane, '')}".rstrip()),
+        ("Event", title),
+        ("Meaning", event_description(event.event)),
+        ("Phase", phase_label(event_phase(event), language)),
+        ("Status", safe_text(event.status)),
+        ("Agent", safe_text(event.agent_name)),
+        ("Skill group", safe_text(event.skill_group)),
+        ("Call mode", safe_text(event.call_mode)),
+        ("Duration", duration or span_text),
+        ("Hang-upper", safe_text(event.hang_upper)),
+        ("Helper", safe_text(event.helper)),
+        ("Satisfaction", safe_text(event.satisfaction)),
+        ("Event type", safe_text(event.event_type)),
+    ]
+    for key, value in event.details.items():
+        fields.append((safe_text(key, 40), safe_text(value)))
+    return [(name, safe_text(value, MAX_VALUE)) for name, value in fields]
+
+
+class EventDetail(VerticalScroll, can_focus=True):
+    """The selected event in full: every field, then (with `show_raw`) the raw JSON.
+
+    Everything from the server is shown as plain, neutralised text — never as markup.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("J", "toggle_raw", "Raw JSON"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "event-detail--key",
+        "event-detail--empty",
+        "event-detail--raw-title",
+    }
+
+    DEFAULT_CSS = """
+    EventDetail {
+        height: 1fr;
+        & > .event-detail--key { color: $foreground-muted; }
+        & > .event-detail--empty { color: $foreground-muted; }
+        & > .event-detail--raw-title { color: $foreground-muted; text-style: bold; }
+        & > #event-detail-fields { width: 1fr; height: auto; }
+        & > #event-detail-raw { width: 1fr; height: auto; margin-top: 1; display: none; }
+        &.-show-raw > #event-detail-raw { display: block; }
+    }
+    """
+
+    show_raw: reactive[bool] = reactive(False)
+    """Show the event's raw JSON under its fields."""
+
+    def __init__(
+        self,
+        *,
+        tz: tzinfo | None = None,
+        language: str = "en",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._tz = tz
+        self._language = language
+        self._event: CallEvent | None = None
+        self._call: Call | None = None
+
+    @property
+    def event(self) -> CallEvent | None:
+        return self._event
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return self._tz
+
+    @tz.setter
+    def tz(self, value: tzinfo | None) -> None:
+        self._tz = value
+        self._refresh_content()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="event-detail-fields")
+        yield Static(id="event-detail-raw")
+
+    def on_mount(self) -> None:
+        self._refresh_content()
+
+    def set_event(
+        self,
+        call: Call | None,
+        event: CallEvent | None,
+        *,
+        tz: tzinfo | Keep | None = KEEP,
+        language: str | None = None,
+    ) -> None:
+        """Show `event` of `call` (None clears the panel; `call` gives the offset).
+
+        `tz` (None: the machine's zone) and `language` change those settings when given.
+        """
+        if not isinstance(tz, Keep):
+            self._tz = tz
+        if language is not None:
+            self._language = language
+        changed = event is not self._event
+        self._event = event
+        self._call = call
+        self._refresh_content()
+        if changed:
+            self.scroll_home(animate=False)
+
+    def action_toggle_raw(self) -> None:
+        self.show_raw = not self.show_raw
+
+    def watch_show_raw(self, show: bool) -> None:
+        self.set_class(show, "-show-raw")
+        self._refresh_content()
+
+    def _refresh_content(self) -> None:
+        try:
+            fields = self.query_one("#event-detail-fields", Static)
+            raw = self.query_one("#event-detail-raw", Static)
+        except NoMatches:  # not composed yet: on_mount will fill it in
+            return
+        fields.update(self._fields_renderable())
+        if self.show_raw and self._event is not None:
+            title = Text("Raw JSON", style=self.get_component_rich_style("event-detail--raw-title"))
+            raw.update(Group(title, Text(raw_json(self._event.raw))))
+        else:
+            raw.update("")
+
+    def _fields_renderable(self) -> RenderableType:
+        if self._event is None:
+            return Text("No event selected.", style=self.get_component_rich_style("event-detail--empty"))
+        key_style = self.get_component_rich_style("event-detail--key", partial=True)
+        empty_style = self.get_component_rich_style("event-detail--empty", partial=True)
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(no_wrap=True, style=key_style)
+        table.add_column(ratio=1, overflow="fold")
+        fields = event_fields(self._event, call=self._call, tz=self._tz, language=self._language)
+        for name, value in fields:
+            table.add_row(Text(name), Text(value) if value else Text("—", style=empty_style))
+        return table

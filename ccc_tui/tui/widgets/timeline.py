@@ -1,0 +1,886 @@
+"""The event timeline: one row per event of a call, with a bar on the call's time axis.
+
+Built on Textual's Line API so that a 10,000-event call costs only the rows on screen: `render_line`
+draws one visible line, rows are computed on demand and kept in an LRU of strips.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from enum import Enum
+from functools import lru_cache
+from typing import ClassVar, Final
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label
+from ccc_tui.api.models import Call, CallEvent, Lane
+from ccc_tui.calls.phases import CallAnalysis, analyse
+from ccc_tui.calls.text import format_clock, format_duration, format_offset, safe_text
+
+__all__ = [
+    "BAR_MIN",
+    "KEEP",
+    "Column",
+    "EventTimeline",
+    "Keep",
+    "bar_runs",
+    "plan_columns",
+    "zone_caption",
+]
+
+
+class Keep(Enum):
+    """The type of KEEP."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
+"""Default of `tz` in `set_call`: keep the current zone (None means the machine's zone)."""
+
+GAP = 1
+BAR_MIN = 10  # narrower than this a bar says nothing: drop it
+BAR_PREFERRED = 16  # optional text columns give way until the bar has this much
+EVENT_MIN = 8
+
+# Column names, longest first: the first that fits is shown.
+_HEADERS: dict[str, tuple[str, ...]] = {
+    "time": ("Time",),
+    "offset": ("Offset",),
+    "lane": ("Lane",),
+    "event": ("Event",),
+    "status": ("Status",),
+    "agent": ("Agent",),
+    "skill": ("Skill group", "Skill"),
+    "duration": ("Duration", "Dur"),
+    "bar": ("",),
+}
+_DISPLAY_ORDER = ("time", "offset", "lane", "event", "status", "agent", "skill", "duration", "bar")
+# The optional columns, most wanted first: (narrowest useful width, bar width they leave alone).
+# The agent only yields to keep a minimal bar; status and skill group yield to a comfortable one.
+_OPTIONAL: dict[str, tuple[int, int]] = {
+    "agent": (8, BAR_MIN),
+    "status": (6, BAR_PREFERRED),
+    "skill": (6, BAR_PREFERRED),
+}
+_LANE_LABELS_EN = {Lane.IVR: "IVR", Lane.QUEUE: "QUEUE", Lane.AGENT: "AGENT", Lane.OTHER: "OTHER"}
+# Outcomes an on-call engineer looks for first.
+_ALERT_EVENTS = frozenset({"AbandonedInQueue", "AbandonedRing", "GiveUp", "ACDOverflow"})
+_LANE_WORDS = {lane.value: lane for lane in Lane} | {
+    label.casefold(): lane for lane, label in LANE_LABELS_ZH.items()
+}
+_BARE_LANE_WORDS = frozenset({"ivr", "queue", "agent"})
+_EIGHTHS = " ▏▎▍▌▋▊▉█"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    x: int  # first cell, counted from the left edge of the line
+    width: int
+    align: str = "left"
+
+
+def plan_columns(
+    width: int, natural: Mapping[str, int], *, caps: Mapping[str, int] | None = None
+) -> tuple[Column, ...]:
+    """Lay the columns out for a line of `width` cells.
+
+    `natural` holds each column's content width (0 drops a column with nothing to show). Time,
+    offset, lane, event and duration always stay. Then agent, status and skill group fit in, in
+    that order, narrowed or dropped so that the bar keeps BAR_MIN cells (agent) or BAR_PREFERRED
+    cells (status, skill group); the bar takes whatever is left — so at 80 columns the text
+    columns give way before the bar, and at 200 the bar is long. When not even BAR_MIN cells are
+    left the bar goes; on a very narrow terminal the event column narrows too.
+    """
+    wide = width >= 140
+    limits = {"event": 18, "status": 14 if wide else 12, "agent": 24 if wide else 16}
+    limits["skill"] = 20 if wide else 14
+    limits.update(caps or {})
+
+    def size(key: str) -> int:
+        value = natural.get(key, 0)
+        if value <= 0 and key in _OPTIONAL:
+            return 0  # nothing to show: no column
+        value = max(value, len(_HEADERS[key][-1]))  # room for the (short) column name
+        return min(value, limits[key]) if key in limits else value
+
+    widths: dict[str, int] = {
+        "time": 8,
+        "offset": size("offset"),
+        "lane": 7 if width >= 100 else 5,
+        "event": size("event"),
+        "duration": size("duration"),
+    }
+    avail = width - 1 - sum(widths.values()) - GAP * (len(widths) - 1)  # 1: the cursor gutter
+    if avail < 0:  # very narrow: cut event names rather than lose the durations
+        give = min(widths["event"] - EVENT_MIN, -avail)
+        widths["event"] -= max(give, 0)
+        avail += max(give, 0)
+    has_bar = avail >= BAR_MIN + GAP
+    for key, (minimum, bar_floor) in _OPTIONAL.items():
+        wanted = size(key)
+        if wanted <= 0:
+            continue
+        minimum = min(minimum, wanted)
+        room = avail - (min(bar_floor, avail - GAP) + GAP if has_bar else 0)
+        if room >= wanted + GAP:
+            widths[key] = wanted
+        elif room >= minimum + GAP:
+            widths[key] = room - GAP
+        else:
+            continue
+        avail -= widths[key] + GAP
+    if has_bar:
+        widths["bar"] = avail - GAP
+
+    columns: list[Column] = []
+    x = 1
+    for key in _DISPLAY_ORDER:
+        if key not in widths:
+            continue
+        if columns:
+            x += GAP
+        align = "right" if key == "duration" else "center" if key == "lane" else "left"
+        columns.append(Column(key, x, widths[key], align))
+        x += widths[key]
+    return tuple(columns)
+
+
+def bar_runs(
+    start: float, end: float, width: int, *, inverse: bool = True
+) -> list[tuple[str, str]]:
+    """Cells of a bar from `start` to `end` (in cells, 0…width) as runs of (text, kind).
+
+    kind is "blank", "fill" (drawn in the bar colour) or "inverse" (a left-aligned block drawn in
+    the background colour on the bar colour: the only way to fill the right part of a cell, so a
+    bar can start mid-cell). Without `inverse` such a cell is rounded to full or empty. A span
+    shorter than an eighth of a cell is a tick on the nearer edge of its cell.
+    """
+    if width <= 0:
+        return []
+    start = min(max(start, 0.0), float(width))
+    end = min(max(end, start), float(width))
+    first = min(int(start), width - 1)
+    cells: list[tuple[str, str]] = []  # from `first` on; built run by run, never cell by cell
+    if end - start < 1 / 8:
+        cells.append(("▏" if start - first < 0.5 else "▕", "fill"))
+    else:
+        last = min(max(math.ceil(end) - 1, first), width - 1)
+        empty = round((start - first) * 8)
+        if first == last:
+            eighths = max(1, round((end - start) * 8))
+            if inverse and empty > 0 and empty + eighths >= 8:
+                cells.append((_EIGHTHS[empty], "inverse"))  # fills from mid-cell to its end
+            else:
+                cells.append((_EIGHTHS[eighths], "fill"))
+        else:
+            if empty == 0 or (empty <= 4 and not inverse):
+                cells.append(("█", "fill"))
+            elif empty < 8 and inverse:
+                cells.append((_EIGHTHS[empty], "inverse"))
+            else:
+                cells.append((" ", "blank"))
+            cells.append(("█" * (last - first - 1), "fill"))
+            eighths = round((end - last) * 8)
+            cells.append((_EIGHTHS[eighths] if eighths > 0 else " ", "fill" if eighths else "blank"))
+    used = first + sum(len(text) for text, _ in cells)
+    runs: list[tuple[str, str]] = []
+    for text, kind in [(" " * first, "blank"), *cells, (" " * (width - used), "blank")]:
+        if not text:
+            continue
+        if runs and runs[-1][1] == kind:
+            runs[-1] = (runs[-1][0] + text, kind)
+        else:
+            runs.append((text, kind))
+    return runs
+
+
+def zone_caption(tz: tzinfo | None, moment: datetime | None = None) -> str:
+    """"Asia/Shanghai (UTC+08:00)", or "local time, CET (UTC+01:00)" for the machine's zone."""
+    ref = moment or datetime.now(UTC)
+    if ref.tzinfo is None:
+        ref = ref.replace(tzinfo=UTC)
+    local = ref.astimezone(tz) if tz is not None else ref.astimezone()
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    utc = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    if tz is None:
+        abbrev = local.tzname() or ""
+        return f"local time, {abbrev} ({utc})" if abbrev and abbrev != utc else f"local time ({utc})"
+    name = getattr(tz, "key", None) or local.tzname() or utc
+    return f"{name} ({utc})" if name != utc else utc
+
+
+@lru_cache(maxsize=4096)
+def _clean(value: str) -> str:
+    # Names, statuses and skill groups repeat through a call: clean each once.
+    return safe_text(value)
+
+
+def _fit(text: str, width: int, align: str = "left") -> str:
+    """Exactly `width` cells (measured as Rich measures them), cut with "…"."""
+    if width <= 0:
+        return ""
+    size = cell_len(text)
+    if size > width:
+        return set_cell_size(text, width - 1) + "…"
+    pad = width - size
+    if align == "right":
+        return " " * pad + text
+    if align == "center":
+        left = pad // 2
+        return " " * left + text + " " * (pad - left)
+    return text + " " * pad
+
+
+class EventTimeline(ScrollView, can_focus=True):
+    """The events of one call, one per row, with a sticky header and a bar on the time axis.
+
+    Rows follow the call's time order (stable; see `ccc_tui.calls.phases`). Indices in messages and
+    methods are indices into `call.events`, so they survive filtering.
+    """
+
+    HEADER_ROWS = 2  # the zone / count line, then the column names
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Next event", show=False),
+        Binding("up,k", "cursor_up", "Previous event", show=False),
+        Binding("home,g", "cursor_top", "First event", show=False),
+        Binding("end,G", "cursor_bottom", "Last event", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select_cursor", "Open event"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "timeline--info",
+        "timeline--header",
+        "timeline--cursor",
+        "timeline--muted",
+        "timeline--alert",
+        "timeline--lane-ivr",
+        "timeline--lane-queue",
+        "timeline--lane-agent",
+        "timeline--lane-other",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `timeline--info` | The top line: time zone, start, counts, filter. |
+    | `timeline--header` | The column names. |
+    | `timeline--cursor` | The selected row. |
+    | `timeline--muted` | Offsets, durations, missing values, the empty-state line. |
+    | `timeline--alert` | Events that mean the caller was lost (abandoned, given up, overflow). |
+    | `timeline--lane-*` | Lane badges; their background also colours the bars. |
+    """
+
+    DEFAULT_CSS = """
+    EventTimeline {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+        & > .timeline--info { color: $foreground-muted; }
+        & > .timeline--header { background: $panel; color: $foreground; text-style: bold; }
+        & > .timeline--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .timeline--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .timeline--muted { color: $foreground-muted; }
+        & > .timeline--alert { color: $text-error; text-style: bold; }
+        & > .timeline--lane-ivr { background: $secondary; color: $text; text-style: bold; }
+        & > .timeline--lane-queue { background: $warning; color: $text; text-style: bold; }
+        & > .timeline--lane-agent { background: $success; color: $text; text-style: bold; }
+        & > .timeline--lane-other { background: $foreground-muted; color: $text; }
+        /* 16 colours: "auto" text contrast is not available, so let the terminal swap them. */
+        &:ansi > .timeline--lane-ivr { background: $surface; color: $secondary; }
+        &:ansi > .timeline--lane-queue { background: $surface; color: $warning; }
+        &:ansi > .timeline--lane-agent { background: $surface; color: $success; }
+        &:ansi > .timeline--lane-other { background: $surface; color: $foreground; }
+        &:ansi > .timeline--lane-ivr, &:ansi > .timeline--lane-queue,
+        &:ansi > .timeline--lane-agent, &:ansi > .timeline--lane-other {
+            text-style: bold reverse;
+        }
+    }
+    """
+
+    class CursorMoved(Message):
+        """The cursor is on another event (or on none, when a filter hides everything)."""
+
+        def __init__(
+            self, timeline: EventTimeline, event: CallEvent | None, index: int | None
+        ) -> None:
+            super().__init__()
+            self.timeline = timeline
+            self.event = event
+            self.index = index  # into call.events
+
+        @property
+        def control(self) -> EventTimeline:
+            return self.timeline
+
+    class EventSelected(Message):
+        """The user opened an event (enter, or a click on its row)."""
+
+        def __init__(self, timeline: EventTimeline, event: CallEvent, index: int) -> None:
+            super().__init__()
+            self.timeline = timeline
+            self.event = event
+            self.index = index  # into call.events
+
+        @property
+        def control(self) -> EventTimeline:
+            return self.timeline
+
+    def __init__(
+        self,
+        call: Call | None = None,
+        *,
+        tz: tzinfo | None = None,
+        language: str = "en",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._tz = tz
+        self._language = language
+        self._call: Call | None = None
+        self._analysis: CallAnalysis | None = None
+        self._position: list[int] = []  # display position of each call.events index
+        self._rows: list[int] = []  # visible rows: call.events indices in display order
+        self._cursor = 0  # into self._rows
+        self._filter = ""
+        self._haystack: list[str] | None = None
+        self._natural: dict[str, int] = {}
+        self._layouts: dict[int, tuple[Column, ...]] = {}
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] | None = None
+        self._derived_styles: dict[tuple[Style, Style], dict[str, Style]] = {}
+        self._last_posted: tuple[int, int | None] | None = None
+        if call is not None:
+            self.set_call(call)
+
+    # ── data ──────────────────────────────────────────────────────────────────────────────
+
+    @property
+    def call(self) -> Call | None:
+        return self._call
+
+    @property
+    def tz(self) -> tzinfo | None:
+        """The zone times are shown in; None is the machine's local zone."""
+        return self._tz
+
+    @tz.setter
+    def tz(self, value: tzinfo | None) -> None:
+        self._tz = value
+        self._invalidate()
+
+    @property
+    def language(self) -> str:
+        return self._language
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._language = value
+        if self._call is not None:
+            self._measure()
+        self._invalidate()
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def row_count(self) -> int:
+        """How many events the current filter shows."""
+        return len(self._rows)
+
+    @property
+    def visible_indices(self) -> Sequence[int]:
+        """The shown events as indices into call.events, in display order."""
+        return tuple(self._rows)
+
+    @property
+    def cursor_row(self) -> int:
+        """The cursor's row among the shown events (0 when there are none)."""
+        return self._cursor
+
+    @property
+    def selected_index(self) -> int | None:
+        """The cursor's event as an index into call.events."""
+        return self._rows[self._cursor] if self._rows else None
+
+    @property
+    def selected_event(self) -> CallEvent | None:
+        index = self.selected_index
+        return None if index is None or self._call is None else self._call.events[index]
+
+    def set_call(
+        self, call: Call, *, tz: tzinfo | Keep | None = KEEP, language: str | None = None
+    ) -> None:
+        """Show `call`. `tz` (None: the machine's zone) and `language` change those settings when
+        given.
+
+        The current filter stays; reloading the same contact keeps the cursor on the same event.
+        """
+        previous = self._call
+        keep = self.selected_index if previous and previous.contact_id == call.contact_id else None
+        if not isinstance(tz, Keep):
+            self._tz = tz
+        if language is not None:
+            self._language = language
+        self._call = call
+        self._analysis = analyse(call)
+        self._position = [0] * len(call.events)
+        for position, index in enumerate(self._analysis.order):
+            self._position[index] = position
+        self._haystack = None
+        self._measure()
+        self._rows = self._matching(self._filter)
+        self._cursor = 0
+        if keep is not None and keep < len(call.events):
+            self._cursor = self._nearest_row(keep)
+        self._invalidate()
+        self._after_rows_changed()
+
+    def filter(self, text: str) -> None:
+        """Show only matching events; "" shows all.
+
+        Words must all match (case-insensitive substrings of the event, its labels, status,
+        agent, skill group, call mode, hang-upper, helper, satisfaction and detail fields).
+        `lane:ivr` / `lane:queue` / `lane:agent` / `lane:other` (or the bare words ivr, queue,
+        agent) pick a lane. The cursor stays on its event when it is still shown, else moves to
+        the next shown one.
+        """
+        query = " ".join(text.split())
+        if query == self._filter:
+            return
+        keep = self.selected_index
+        self._filter = query
+        self._rows = self._matching(query)
+        self._cursor = 0 if keep is None else self._nearest_row(keep)
+        self._lines.clear()
+        self.scroll_to(y=0, animate=False)
+        self._after_rows_changed()
+
+    def _nearest_row(self, index: int) -> int:
+        if not self._rows:
+            return 0
+        position = self._position[index]
+        row = bisect.bisect_left(self._rows, position, key=self._position.__getitem__)
+        return min(row, len(self._rows) - 1)
+
+    def _matching(self, query: str) -> list[int]:
+        if self._analysis is None:
+            return []
+        order = list(self._analysis.order)
+        if not query or self._call is None:
+            return order
+        events = self._call.events
+        lanes: set[Lane] = set()
+        words: list[str] = []
+        for word in query.casefold().split():
+            if word.startswith("lane:"):
+                lane = _LANE_WORDS.get(word[5:])
+                if lane is None:
+                    return []  # an unknown lane matches nothing, visibly
+                lanes.add(lane)
+            elif word in _BARE_LANE_WORDS:
+                lanes.add(Lane(word))
+            else:
+                words.append(word)
+        if len(lanes) > 1:
+            return []  # an event sits in one lane: two lanes together match nothing
+        haystack = self._search_text() if words else []
+        return [
+            index
+            for index in order
+            if (not lanes or events[index].lane in lanes)
+            and all(word in haystack[index] for word in words)
+        ]
+
+    def _search_text(self) -> list[str]:
+        if self._haystack is None:
+            events = self._call.events if self._call is not None else ()
+            self._haystack = [
+                "\0".join(
+                    (
+                        e.event,
+                        event_label(e.event, "zh"),
+                        event_description(e.event),
+                        e.status,
+                        e.agent_name,
+                        e.skill_group,
+                        e.call_mode,
+                        e.hang_upper,
+                        e.helper,
+                        e.satisfaction,
+                        e.event_type,
+                        *(f"{key}\0{value}" for key, value in e.details.items()),
+                    )
+                ).casefold()
+                for e in events
+            ]
+        return self._haystack
+
+    def _measure(self) -> None:
+        """Content widths, from distinct values only (a 10k-event call has few of those)."""
+        call, analysis = self._call, self._analysis
+        if call is None or analysis is None:
+            self._natural = {}
+            return
+
+        def widest(values: Iterable[str]) -> int:
+            return max((cell_len(safe_text(v)) for v in set(values) if v), default=0)
+
+        events = call.events
+        durations = [e.duration for e in events if isinstance(e.duration, int)]
+        longest = max(durations, key=abs, default=0)
+        estimated = max(
+            (s[1] - s[0] for i in analysis.estimated if (s := analysis.spans[i])), default=0.0
+        )
+        self._natural = {
+            "event": widest(self._label(code) for code in {e.event for e in events}),
+            "status": widest(e.status for e in events),
+            "agent": widest(e.agent_name for e in events),
+            "skill": widest(e.skill_group for e in events),
+            "offset": max(
+                len(format_offset(analysis.axis_start)), len(format_offset(analysis.axis_end))
+            ),
+            "duration": max(
+                len(format_duration(longest)), len(format_duration(estimated)) + 1 if estimated else 0
+            ),
+        }
+        self._layouts.clear()
+
+    def _label(self, code: str) -> str:
+        return _clean(event_label(code, self._language))
+
+    # ── cursor and keys ───────────────────────────────────────────────────────────────────
+
+    @property
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - self.HEADER_ROWS)
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on shown row `row` (clamped) and scroll it into view."""
+        if not self._rows:
+            return
+        row = max(0, min(row, len(self._rows) - 1))
+        old = self._cursor
+        self._cursor = row
+        if old != row:
+            self.refresh_line(old + self.HEADER_ROWS)
+            self.refresh_line(row + self.HEADER_ROWS)
+        self._scroll_to_cursor()
+        self._post_cursor()
+
+    def select_index(self, index: int) -> bool:
+        """Put the cursor on event `index` of the call; False when the filter hides it."""
+        if self._call is None or not 0 <= index < len(self._call.events):
+            return False
+        row = self._nearest_row(index)
+        if not self._rows or self._rows[row] != index:
+            return False
+        self.move_cursor(row)
+        return True
+
+    def _scroll_to_cursor(self) -> None:
+        top = round(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + self._page:
+            self.scroll_to(y=self._cursor - self._page + 1, animate=False)
+
+    def _post_cursor(self) -> None:
+        key = (id(self._call), self.selected_index)  # post only when the event really changed
+        if key != self._last_posted:
+            self._last_posted = key
+            self.post_message(self.CursorMoved(self, self.selected_event, self.selected_index))
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_top(self) -> None:
+        self.move_cursor(0)
+
+    def action_cursor_bottom(self) -> None:
+        self.move_cursor(len(self._rows) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._page)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._page)
+
+    def action_select_cursor(self) -> None:
+        index = self.selected_index
+        event = self.selected_event
+        if index is not None and event is not None:
+            self.post_message(self.EventSelected(self, event, index))
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < self.HEADER_ROWS:
+            return
+        row = round(self.scroll_y) + offset.y - self.HEADER_ROWS
+        if 0 <= row < len(self._rows):
+            self.move_cursor(row)
+            self.action_select_cursor()
+
+    # ── rendering ─────────────────────────────────────────────────────────────────────────
+
+    def _after_rows_changed(self) -> None:
+        self._update_virtual_size()
+        self.refresh()
+        if self.is_mounted:
+            self._scroll_to_cursor()
+        self._post_cursor()
+
+    def _update_virtual_size(self) -> None:
+        rows = max(len(self._rows), 1)  # the empty-state line
+        self.virtual_size = Size(self.scrollable_content_region.width, rows + self.HEADER_ROWS)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    def _invalidate(self) -> None:
+        self._drop_styles()
+        self._layouts.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drop_styles()
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self._drop_styles()
+
+    def _drop_styles(self) -> None:
+        self._lines.clear()
+        self._styles = None
+        self._derived_styles.clear()
+
+    def _get_styles(self) -> dict[str, Style]:
+        if self._styles is None:
+            get = self.get_component_rich_style
+            styles = {
+                name: get(f"timeline--{name}")
+                for name in ("info", "header", "cursor", "muted", "alert")
+            }
+            for lane in Lane:
+                styles[lane.value] = get(f"timeline--lane-{lane.value}")
+            styles["base"] = self.rich_style
+            self._styles = styles
+        return self._styles
+
+    def _layout(self, width: int) -> tuple[Column, ...]:
+        layout = self._layouts.get(width)
+        if layout is None:
+            layout = self._layouts[width] = plan_columns(width, self._natural)
+        return layout
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y < self.HEADER_ROWS:
+            key: tuple[object, ...] = ("head", y, width, self._filter, len(self._rows))
+            strip = self._lines.get(key)
+            if strip is None:
+                strip = self._render_info(width) if y == 0 else self._render_header(width)
+                self._lines[key] = strip
+            return strip
+        row = round(self.scroll_y) + y - self.HEADER_ROWS
+        if row >= len(self._rows):
+            if row == 0:
+                return self._render_empty(width)
+            return Strip.blank(width, self._get_styles()["base"])
+        index = self._rows[row]
+        selected = row == self._cursor
+        key = ("row", index, width, selected)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._lines[key] = self._render_row(index, width, selected)
+        return strip
+
+    def _render_info(self, width: int) -> Strip:
+        styles = self._get_styles()
+        analysis = self._analysis
+        # Most important first: a narrow terminal cuts the end of this line.
+        parts = [zone_caption(self._tz, analysis.origin if analysis else None)]
+        total = len(self._call.events) if self._call else 0
+        if self._filter:
+            parts.append(f"filter “{safe_text(self._filter)}”: {len(self._rows)} of {total}")
+        else:
+            parts.append(f"{total} event{'s' if total != 1 else ''}")
+        if analysis is not None and analysis.origin is not None:
+            local = analysis.origin.astimezone(self._tz)
+            parts.append(f"start {local:%Y-%m-%d %H:%M:%S}")
+            parts.append(f"length {format_clock(analysis.axis_length)}")
+        text = " · ".join(parts)
+        return Strip([Segment(_fit(" " + text, width), styles["info"])], width)
+
+    def _render_header(self, width: int) -> Strip:
+        styles = self._get_styles()
+        style = styles["header"]
+        segments = [Segment(" ", style)]
+        x = 1
+        analysis = self._analysis
+        for column in self._layout(width):
+            if column.x > x:
+                segments.append(Segment(" " * (column.x - x), style))
+            if column.key == "bar":
+                left = format_clock(analysis.axis_start) if analysis else ""
+                right = format_clock(analysis.axis_end) if analysis else ""
+                room = column.width - len(left) - len(right)
+                text = left + " " * room + right if room >= 1 else _fit("Timeline", column.width)
+            else:
+                names = _HEADERS[column.key]
+                name = next((n for n in names if len(n) <= column.width), names[-1])
+                text = _fit(name, column.width, column.align)
+            segments.append(Segment(text, style))
+            x = column.x + column.width
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _render_empty(self, width: int) -> Strip:
+        styles = self._get_styles()
+        if self._call is None:
+            message = "No call loaded."
+        elif not self._call.events:
+            message = "This call has no events."
+        else:
+            message = f"No events match “{safe_text(self._filter)}”."
+        return Strip([Segment(_fit("  " + message, width), styles["muted"])], width)
+
+    def _render_row(self, index: int, width: int, selected: bool) -> Strip:
+        assert self._call is not None and self._analysis is not None
+        event = self._call.events[index]
+        analysis = self._analysis
+        styles = self._get_styles()
+        base = styles["cursor"] if selected else styles["base"]
+        muted = base if selected else styles["muted"]
+        lane_style = styles[event.lane.value] if event.lane.value in styles else styles["other"]
+        pieces: list[tuple[str, Style]] = [("▸" if selected else " ", base)]
+        x = 1
+        for column in self._layout(width):
+            if column.x > x:
+                pieces.append((" " * (column.x - x), base))
+            x = column.x + column.width
+            key = column.key
+            if key == "bar":
+                pieces.extend(self._bar(index, column.width, base, lane_style))
+                continue
+            style = base
+            if key == "time":
+                if isinstance(event.time, datetime):
+                    moment = event.time
+                    if moment.tzinfo is None:
+                        moment = moment.replace(tzinfo=UTC)
+                    local = moment.astimezone(self._tz)
+                    text = f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
+                else:
+                    text, style = "--:--:--", muted
+            elif key == "offset":
+                text, style = format_offset(analysis.offset(index)), muted
+            elif key == "lane":
+                labels = LANE_LABELS_ZH if self._language.startswith("zh") else _LANE_LABELS_EN
+                text, style = labels.get(event.lane, event.lane.value), lane_style
+            elif key == "event":
+                text = self._label(event.event)
+                if event.event in _ALERT_EVENTS and not selected:
+                    style = styles["alert"]
+            elif key == "status":
+                text = _clean(event.status)
+            elif key == "agent":
+                text = _clean(event.agent_name)
+            elif key == "skill":
+                text = _clean(event.skill_group)
+            elif key == "duration":
+                text, style = self._duration_text(index, event), muted
+            else:
+                text = ""
+            pieces.append((_fit(text, column.width, column.align), style))
+        if x < width:
+            pieces.append((" " * (width - x), base))
+        # Fewer, longer segments make every later crop and filter of the line cheaper.
+        segments: list[Segment] = []
+        run: list[str] = []
+        run_style = base
+        for text, style in pieces:
+            if style is not run_style:
+                if run:
+                    segments.append(Segment("".join(run), run_style))
+                run, run_style = [], style
+            run.append(text)
+        segments.append(Segment("".join(run), run_style))
+        strip = Strip(segments, x if x > width else width)
+        return strip if x <= width else strip.crop(0, width)
+
+    def _duration_text(self, index: int, event: CallEvent) -> str:
+        if event.duration is not None:
+            return format_duration(event.duration)
+        span = self._analysis.spans[index] if self._analysis else None
+        if span is not None and index in self._analysis.estimated:  # type: ignore[union-attr]
+            return "~" + format_duration(span[1] - span[0])  # inferred: until the next event
+        return ""
+
+    def _bar(
+        self, index: int, width: int, base: Style, lane_style: Style
+    ) -> list[tuple[str, Style]]:
+        analysis = self._analysis
+        span = analysis.spans[index] if analysis else None
+        if analysis is None or span is None:
+            return [(" " * width, base)]
+        length = analysis.axis_length
+        scale = width / length if length > 0 else 0.0
+        start = (span[0] - analysis.axis_start) * scale
+        end = (span[1] - analysis.axis_start) * scale
+        kinds = self._bar_styles(base, lane_style)
+        runs = bar_runs(start, end, width, inverse=kinds["inverse"] is not kinds["fill"])
+        return [(text, kinds[kind]) for text, kind in runs]
+
+    def _bar_styles(self, base: Style, lane_style: Style) -> dict[str, Style]:
+        """The styles of a bar's cells on a row of style `base`, made once per combination."""
+        key = (base, lane_style)
+        kinds = self._derived_styles.get(key)
+        if kinds is None:
+            # The badge's colour: its background, or its foreground when the badge is reversed.
+            colour = lane_style.color if lane_style.reverse else lane_style.bgcolor
+            colour = colour or lane_style.color
+            background = base.bgcolor
+            fill = base + Style(color=colour, bold=False)
+            inverse = fill
+            if colour is not None and background is not None and not background.is_default:
+                inverse = base + Style(color=background, bgcolor=colour)
+            kinds = self._derived_styles[key] = {"blank": base, "fill": fill, "inverse": inverse}
+        return kinds
