@@ -11,7 +11,7 @@ import pytest
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.cli import config_cmd, doctor, login
 from ccc_tui.profiles import config as cfg
-from ccc_tui.profiles.credentials import store_secret
+from ccc_tui.profiles.keyring_store import store_secret
 
 
 def cli(argv: Sequence[str]) -> int:

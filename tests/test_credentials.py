@@ -14,6 +14,7 @@ from keyring.backends import chainer, fail, null
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.errors import EXIT_CONFIG, CredentialsError
 from ccc_tui.profiles import credentials as cred
+from ccc_tui.profiles import keyring_store
 
 from .conftest import MemoryKeyring
 
@@ -52,7 +53,7 @@ def all_sources(
     """Every source set up, each with a different key id."""
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv00000001")
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret")
-    cred.store_secret("default", KEYRING_KEY)
+    keyring_store.store_secret("default", KEYRING_KEY)
     aliyun_config(isolated_home, {"current": "default", "profiles": [ak_profile()]})
     ini_file(
         isolated_home / ".alibabacloud" / "credentials.ini",
@@ -80,7 +81,7 @@ def test_the_chain_order_env_keyring_cli_file(
         report.steps[0].reason
     )
 
-    cred.delete_secret("default")
+    keyring_store.delete_secret("default")
     report = cred.resolve_chain("default")
     assert report.credentials is not None and report.credentials.key_id == "LTAIclidefault01"
     assert report.credentials.source.startswith("aliyun CLI profile 'default'")
@@ -142,7 +143,7 @@ def test_env_names_in_order_and_sts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_keyring_round_trip_and_layout(memory_keyring: MemoryKeyring) -> None:
     sts = AccessKey("STS.abcdefgh", Secret("s-secret"), Secret("s-token"), source="x")
-    backend = cred.store_secret("prod", sts)
+    backend = keyring_store.store_secret("prod", sts)
     assert "MemoryKeyring" in backend
     stored = json.loads(memory_keyring.store[("ccc-tui", "prod")])
     assert stored == {
@@ -151,20 +152,20 @@ def test_keyring_round_trip_and_layout(memory_keyring: MemoryKeyring) -> None:
         "access_key_secret": "s-secret",
         "security_token": "s-token",
     }
-    key, source = cred.from_keyring("prod")
+    key, source = keyring_store.from_keyring("prod")
     assert key is not None and key.key_id == "STS.abcdefgh"
     assert key.secret == Secret("s-secret") and key.security_token == Secret("s-token")
     assert source.startswith("keyring ccc-tui/prod")
-    assert cred.delete_secret("prod") is True
-    assert cred.delete_secret("prod") is False
+    assert keyring_store.delete_secret("prod") is True
+    assert keyring_store.delete_secret("prod") is False
     assert memory_keyring.store == {}
 
 
 def test_a_bare_secret_takes_the_key_id_from_the_profile(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.store[("ccc-tui", "prod")] = "typed-by-hand"
-    key, reason = cred.from_keyring("prod")
+    key, reason = keyring_store.from_keyring("prod")
     assert key is None and "no access_key_id" in reason
-    key, _ = cred.from_keyring("prod", "LTAIprofile0001")
+    key, _ = keyring_store.from_keyring("prod", "LTAIprofile0001")
     assert (
         key is not None
         and key.key_id == "LTAIprofile0001"
@@ -186,12 +187,12 @@ def test_the_chain_reads_the_profile_key_id_from_the_config(
 
 def test_an_incomplete_keyring_entry_is_skipped(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.store[("ccc-tui", "prod")] = json.dumps({"access_key_id": "LTAIx0000001"})
-    key, reason = cred.from_keyring("prod")
+    key, reason = keyring_store.from_keyring("prod")
     assert key is None and "incomplete" in reason
 
 
 def test_keyring_status_with_the_memory_backend() -> None:
-    ok, name, reason = cred.keyring_status()
+    ok, name, reason = keyring_store.keyring_status()
     assert ok and "MemoryKeyring" in name and reason == ""
 
 
@@ -213,14 +214,14 @@ class ExplodingKeyring(MemoryKeyring):
 )
 def test_keyring_status_detects_non_working_backends(backend: object, words: str) -> None:
     keyring.set_keyring(backend)  # type: ignore[arg-type]
-    ok, name, reason = cred.keyring_status()
+    ok, name, reason = keyring_store.keyring_status()
     assert not ok and words in reason and name
 
 
 def test_keyring_status_with_an_empty_chainer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chainer.ChainerBackend, "backends", [], raising=False)
     keyring.set_keyring(chainer.ChainerBackend())
-    ok, _name, reason = cred.keyring_status()
+    ok, _name, reason = keyring_store.keyring_status()
     assert not ok and "no backend to chain" in reason
 
 
@@ -229,18 +230,18 @@ def test_keyring_status_with_a_broken_python_keyring_backend(
 ) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "no.such.module.Keyring")
     monkeypatch.setattr(keyring.core, "_keyring_backend", None)
-    ok, name, reason = cred.keyring_status()
+    ok, name, reason = keyring_store.keyring_status()
     assert not ok and name == "unavailable" and "ModuleNotFoundError" in reason
-    key, why = cred.from_keyring("default")
+    key, why = keyring_store.from_keyring("default")
     assert key is None and "no working keyring backend" in why
 
 
 def test_keyring_errors_become_reasons_not_crashes(isolated_home: Path) -> None:
     keyring.set_keyring(ExplodingKeyring())
-    key, reason = cred.from_keyring("prod")
+    key, reason = keyring_store.from_keyring("prod")
     assert key is None and "D-Bus is not running" in reason
     with pytest.raises(CredentialsError) as info:
-        cred.store_secret("prod", AccessKey("LTAIx0000001", Secret("the-secret-value")))
+        keyring_store.store_secret("prod", AccessKey("LTAIx0000001", Secret("the-secret-value")))
     # The backend's message echoed the password: it is scrubbed, and no context is chained on.
     assert "the-secret-value" not in str(info.value)
     assert info.value.__context__ is None and info.value.__cause__ is None
@@ -251,10 +252,10 @@ def test_keyring_errors_become_reasons_not_crashes(isolated_home: Path) -> None:
 def test_no_backend_store_and_delete_raise_config_errors() -> None:
     keyring.set_keyring(fail.Keyring())
     with pytest.raises(CredentialsError) as info:
-        cred.store_secret("p", KEYRING_KEY)
+        keyring_store.store_secret("p", KEYRING_KEY)
     assert info.value.exit_code == EXIT_CONFIG and "keyrings.cryptfile" in (info.value.hint or "")
     with pytest.raises(CredentialsError):
-        cred.delete_secret("p")
+        keyring_store.delete_secret("p")
 
 
 # ---- aliyun CLI ---------------------------------------------------------------------------------

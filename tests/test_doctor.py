@@ -25,6 +25,7 @@ from ccc_tui.api.errors import (
 )
 from ccc_tui.api.models import Instance
 from ccc_tui.cli import config_cmd, doctor, login
+from ccc_tui.profiles import diagnostics, session
 
 from .conftest import MemoryKeyring
 
@@ -93,7 +94,7 @@ def setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
         clients.append(client)
         return client
 
-    monkeypatch.setattr(login, "open_client", factory)
+    monkeypatch.setattr(session, "open_client", factory)
     options["clients"] = clients
     return options
 
@@ -163,7 +164,7 @@ def test_the_keyring_source_wins_when_it_is_the_first_set(
     setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
     from ccc_tui.api.auth import Secret
-    from ccc_tui.profiles.credentials import store_secret
+    from ccc_tui.profiles.keyring_store import store_secret
 
     monkeypatch.delenv("ALIBABA_CLOUD_ACCESS_KEY_ID")
     monkeypatch.delenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
@@ -285,10 +286,10 @@ def test_no_instance_id_fails_with_exit_3(setup: dict[str, Any]) -> None:
 
 def test_exit_code_prefers_setup_problems() -> None:
     checks = [
-        doctor.Check("a", doctor.FAIL, "", exit_code=1),
-        doctor.Check("b", doctor.WARN, ""),
+        diagnostics.Check("a", diagnostics.FAIL, "", exit_code=1),
+        diagnostics.Check("b", diagnostics.WARN, ""),
     ]
-    assert doctor.exit_code(checks) == 1
-    checks.append(doctor.Check("c", doctor.FAIL, "", exit_code=3))
-    assert doctor.exit_code(checks) == 3
-    assert doctor.exit_code([doctor.Check("d", doctor.PASS, "")]) == 0
+    assert diagnostics.exit_code(checks) == 1
+    checks.append(diagnostics.Check("c", diagnostics.FAIL, "", exit_code=3))
+    assert diagnostics.exit_code(checks) == 3
+    assert diagnostics.exit_code([diagnostics.Check("d", diagnostics.PASS, "")]) == 0

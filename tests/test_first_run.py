@@ -17,8 +17,9 @@ from rich.console import Console
 from textual.widgets import Static
 
 from ccc_tui.calls.history import HistoryStore
-from ccc_tui.cli import launch, login
+from ccc_tui.cli import launch
 from ccc_tui.emulator import DEMO_INSTANCE_ID
+from ccc_tui.profiles import session
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.demo import demo_client
 from ccc_tui.profiles.session import LaunchTarget
@@ -126,7 +127,7 @@ async def test_d_switches_to_the_demo_and_the_search_screen(tmp_path: Path) -> N
 async def test_l_opens_the_credentials_part_of_settings_and_logging_in_continues(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
-    monkeypatch.setattr(login, "open_client", emulator_client_factory({KEY_ID: SECRET}))
+    monkeypatch.setattr(session, "open_client", emulator_client_factory({KEY_ID: SECRET}))
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -163,7 +164,7 @@ async def test_esc_from_settings_returns_to_the_first_run_screen(tmp_path: Path)
 async def test_recheck_finds_the_aliyun_cli_profile_and_enter_continues(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(login, "open_client", emulator_client_factory({KEY_ID: SECRET}))
+    monkeypatch.setattr(session, "open_client", emulator_client_factory({KEY_ID: SECRET}))
     app = make_app(tmp_path, launch_target=LaunchTarget(instance_id=DEMO_INSTANCE_ID))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -241,7 +242,7 @@ async def test_use_now_replaces_the_running_client_and_closes_the_old_one(
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
     monkeypatch.setenv("CCC_TUI_INSTANCE_ID", DEMO_INSTANCE_ID)
-    monkeypatch.setattr(login, "open_client", emulator_client_factory({KEY_ID: SECRET}))
+    monkeypatch.setattr(session, "open_client", emulator_client_factory({KEY_ID: SECRET}))
     old = demo_client()
     app = make_app(tmp_path, client=old)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -18,6 +18,7 @@ from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.errors import AuthenticationError, ConnectError
 from ccc_tui.api.models import Instance
 from ccc_tui.cli import config_cmd, doctor, login
+from ccc_tui.profiles import session
 from ccc_tui.profiles.config import load_config
 
 from .conftest import MemoryKeyring
@@ -81,7 +82,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Route login's client to FakeClient; the dict tunes its answers."""
     FakeClient.calls = []
     options: dict[str, Any] = {}
-    monkeypatch.setattr(login, "open_client", lambda key, target: FakeClient(key, **options))
+    monkeypatch.setattr(session, "open_client", lambda key, target: FakeClient(key, **options))
     return options
 
 

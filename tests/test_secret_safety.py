@@ -21,6 +21,7 @@ from ccc_tui.api.errors import AuthenticationError, CccError, CredentialsError
 from ccc_tui.api.models import Instance
 from ccc_tui.cli import config_cmd, doctor, login
 from ccc_tui.profiles import credentials as cred
+from ccc_tui.profiles import keyring_store, session
 
 from .conftest import MemoryKeyring
 
@@ -104,7 +105,7 @@ class FakeClient:
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(login, "open_client", FakeClient)
+    monkeypatch.setattr(session, "open_client", FakeClient)
 
 
 def render_with_locals(exc: BaseException) -> str:
@@ -220,7 +221,7 @@ def test_config_show_and_doctor_with_every_source(
         "ALIBABA_CLOUD_SECURITY_TOKEN",
     ):
         monkeypatch.delenv(var)
-    cred.store_secret("default", AccessKey(KEY_ID, Secret(SECRET), Secret(TOKEN)))
+    keyring_store.store_secret("default", AccessKey(KEY_ID, Secret(SECRET), Secret(TOKEN)))
     sweep()
     memory_keyring.store.clear()
     aliyun = isolated_home / ".aliyun" / "config.json"
@@ -325,7 +326,7 @@ def test_a_crash_mid_login_renders_no_secret(
         raise RuntimeError("unexpected bug in the client")
 
     monkeypatch.setattr(FakeClient, "list_instances", boom)
-    monkeypatch.setattr(login, "open_client", FakeClient)
+    monkeypatch.setattr(session, "open_client", FakeClient)
     monkeypatch.setattr(login, "stdin_is_tty", lambda: how == "tty")
     monkeypatch.setattr(login.getpass, "getpass", lambda prompt="", stream=None: SECRET)
     argv = ["login"]
@@ -372,8 +373,8 @@ def test_a_crash_inside_doctor_renders_no_secret(
         raise RuntimeError("unexpected bug in get_instance")
 
     monkeypatch.setattr(FakeClient, "get_instance", boom)
-    monkeypatch.setattr(login, "open_client", FakeClient)
-    cred.store_secret("default", AccessKey(KEY_ID, Secret(SECRET), Secret(TOKEN)))
+    monkeypatch.setattr(session, "open_client", FakeClient)
+    keyring_store.store_secret("default", AccessKey(KEY_ID, Secret(SECRET), Secret(TOKEN)))
     monkeypatch.setenv("CCC_TUI_INSTANCE_ID", "inst-1")
     exc = crash(["doctor"])
     rendered = render_with_locals(exc)
@@ -384,13 +385,13 @@ def test_a_crash_inside_doctor_renders_no_secret(
 def test_a_crash_while_reading_the_keyring_renders_no_secret(
     monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
 ) -> None:
-    cred.store_secret("default", AccessKey(KEY_ID, Secret(SECRET)))
+    keyring_store.store_secret("default", AccessKey(KEY_ID, Secret(SECRET)))
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug while building the key")
 
     # Fail right after the entry is decoded, while raw data could still be in a frame.
-    monkeypatch.setattr(cred, "AccessKey", boom)
+    monkeypatch.setattr(keyring_store, "AccessKey", boom)
     with pytest.raises(RuntimeError) as info:
         cred.resolve_chain("default")
     assert_clean(render_with_locals(info.value))
@@ -453,7 +454,7 @@ def test_a_crash_inside_the_real_client_renders_no_secret(
     def open_client(key: AccessKey, target: Any) -> CccClient:
         return CccClient(key, endpoint=target.endpoint_url, transport=Exploding())
 
-    monkeypatch.setattr(login, "open_client", open_client)
+    monkeypatch.setattr(session, "open_client", open_client)
     monkeypatch.setattr(login, "stdin_is_tty", lambda: False)
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)

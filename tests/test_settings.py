@@ -19,9 +19,9 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.client import CccClient
-from ccc_tui.cli import doctor, login
 from ccc_tui.emulator import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import SECOND_INSTANCE_ID
+from ccc_tui.profiles import diagnostics, session
 from ccc_tui.profiles.config import Target, config_path
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.tui.screens.settings import SettingsScreen, UseSession
@@ -76,7 +76,7 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
 def emulator_client_factory(
     key_pairs: dict[str, str],
 ) -> Callable[[AccessKey, Target], CccClient]:
-    """login.open_client, but every request goes to an in-process emulator with these keys."""
+    """session.open_client, but every request goes to an in-process emulator with these keys."""
     from ccc_tui.emulator import create_app
 
     emulator = create_app(key_pairs=key_pairs)
@@ -94,7 +94,7 @@ def emulator_client_factory(
 
 @pytest.fixture
 def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(login, "open_client", emulator_client_factory({KEY_ID: SECRET}))
+    monkeypatch.setattr(session, "open_client", emulator_client_factory({KEY_ID: SECRET}))
     yield
 
 
@@ -412,7 +412,7 @@ async def test_use_now_builds_a_session_from_the_saved_profile(
     emulator: None, memory_keyring: MemoryKeyring
 ) -> None:
     from ccc_tui.api.auth import Secret
-    from ccc_tui.profiles.credentials import store_secret
+    from ccc_tui.profiles.keyring_store import store_secret
 
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -450,13 +450,13 @@ async def test_run_checks_in_demo_mode_shows_passing_rows() -> None:
         marks = {c.name: c.status for c in results.checks}
         rendered = svg(app)
     assert marks == {
-        "config": doctor.WARN,  # no config file yet: a warning only
-        "target": doctor.PASS,
-        "credentials": doctor.PASS,
-        "keyring": doctor.PASS,
-        "endpoint": doctor.PASS,
-        "clock": doctor.PASS,
-        "instance": doctor.PASS,
+        "config": diagnostics.WARN,  # no config file yet: a warning only
+        "target": diagnostics.PASS,
+        "credentials": diagnostics.PASS,
+        "keyring": diagnostics.PASS,
+        "endpoint": diagnostics.PASS,
+        "clock": diagnostics.PASS,
+        "instance": diagnostics.PASS,
     }
     assert "6 passed, 1 warning(s), 0 failed." in rendered.replace("&#160;", " ")
     assert "in-process" in rendered
@@ -469,5 +469,5 @@ async def test_run_checks_for_a_profile_without_credentials_fails_that_row() -> 
         screen_of(app).query_one("#run-checks", Button).press()
         await settle(pilot)
         checks = {c.name: c for c in screen_of(app).query_one(DoctorResults).checks}
-    assert checks["credentials"].status == doctor.FAIL
-    assert checks["endpoint"].status == doctor.SKIP
+    assert checks["credentials"].status == diagnostics.FAIL
+    assert checks["endpoint"].status == diagnostics.SKIP

@@ -15,11 +15,11 @@ from textual.widgets import Input
 
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.calls.history import HistoryStore
-from ccc_tui.cli.doctor import FAIL, PASS, SKIP, WARN, Check
 from ccc_tui.profiles.config import config_path
 from ccc_tui.profiles.context import AppContext
-from ccc_tui.profiles.credentials import store_secret
 from ccc_tui.profiles.demo import demo_client
+from ccc_tui.profiles.diagnostics import FAIL, PASS, SKIP, WARN, Check
+from ccc_tui.profiles.keyring_store import store_secret
 from ccc_tui.tui.app import CccApp
 from ccc_tui.tui.widgets.doctor_results import DoctorResults
 

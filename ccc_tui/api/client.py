@@ -12,7 +12,6 @@ import contextlib
 import logging
 import os
 import random
-import re
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -27,7 +26,7 @@ from ccc_tui.api import signing, v2017
 
 if TYPE_CHECKING:
     import httpx
-from ccc_tui.api.auth import AccessKey, mask_key_id
+from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.endpoints import validate_endpoint
 from ccc_tui.api.errors import (
     CccError,
@@ -40,6 +39,7 @@ from ccc_tui.api.errors import (
     ThrottlingError,
     TlsError,
     TransportError,
+    scrub_message,
 )
 from ccc_tui.api.models import Call, CallRecord, DownloadLink, Instance, Page, Recording
 
@@ -422,19 +422,9 @@ class CccClient:
         return body
 
     def _scrub(self, exc: CccError) -> None:
-        """Server messages go to screens and logs: no string-to-sign dump, no key id or token.
-
-        SignatureDoesNotMatch ends with the server's string to sign, which carries the key id and
-        any STS token (URL-encoded once or twice): cut it off rather than chase every encoding.
-        """
-        text = re.split(r"(?i)(?:server )?string to sign", exc.message, maxsplit=1)[0]
-        text = text.rstrip(" :,.") if text != exc.message else text
-        token = self._credentials.security_token
-        for value in (self._credentials.key_id, token.reveal() if token else ""):
-            if len(value) >= 4:
-                text = text.replace(value, mask_key_id(value))
-        exc.message = text
-        exc.args = (text,)
+        """Server messages go to screens and logs: see `scrub_message`."""
+        exc.message = scrub_message(exc.message, self._credentials)
+        exc.args = (exc.message,)
 
     def _note_server_date(self, response: httpx.Response) -> None:
         value = response.headers.get("date")

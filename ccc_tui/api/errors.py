@@ -7,9 +7,41 @@ wrong, what to do about it, and the id to quote to Alibaba Cloud support.
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ccc_tui.api.auth import AccessKey
+
 # Exit codes of the headless commands, owned here so every layer agrees on them.
 EXIT_API = 1
 EXIT_CONFIG = 3
+
+
+_STRING_TO_SIGN = re.compile(r"(?i)(?:server )?string to sign")
+
+
+def scrub_message(text: str, key: AccessKey | None) -> str:
+    """Server text made safe to show or log: no string-to-sign dump, no key id, token or secret.
+
+    SignatureDoesNotMatch ends with the server's string to sign, which carries the key id and any
+    STS token (URL-encoded once or twice): cut it off rather than chase every encoding. A keyring
+    backend's error could echo the secret itself: blank it out.
+    """
+    head = _STRING_TO_SIGN.split(text, maxsplit=1)[0]
+    text = head.rstrip(" :,.") if head != text else text
+    if key is None:
+        return text
+    from ccc_tui.api.auth import mask_key_id
+
+    if len(key.key_id) >= 4:
+        text = text.replace(key.key_id, mask_key_id(key.key_id))
+    # Revealed inline, never into a local: a traceback rendered with locals must not show them.
+    if key.security_token and len(key.security_token.reveal()) >= 4:
+        text = text.replace(key.security_token.reveal(), "****")
+    if key.secret and key.secret.reveal() in text:
+        text = text.replace(key.secret.reveal(), "****")
+    return text
 
 
 class CccError(Exception):

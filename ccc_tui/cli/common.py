@@ -4,17 +4,52 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ccc_tui.api.client import CccClient
-from ccc_tui.api.errors import EXIT_CONFIG, CccError, ConfigurationError
-from ccc_tui.calls.text import safe_text
-from ccc_tui.profiles.config import Target, resolve_target
-from ccc_tui.profiles.credentials import resolve_credentials
+from ccc_tui.api.errors import EXIT_CONFIG, CccError
+from ccc_tui.calls.error_text import error_lines
+from ccc_tui.profiles.config import ENV_PROFILE, Target, resolve_target
+from ccc_tui.profiles.fields import PROFILE_FIELDS
+from ccc_tui.profiles.session import client_for_target
+
+if TYPE_CHECKING:
+    from ccc_tui.api.auth import AccessKey
+    from ccc_tui.api.client import CccClient
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+
+
+def add_target_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    demo: bool = True,
+    helps: Mapping[str, str] | None = None,
+) -> None:
+    """Which instance to talk to: --demo, --profile and the flag of every profile setting that has
+    one (PROFILE_FIELDS). `helps` rewords a flag's help for one command (by setting key)."""
+    helps = helps or {}
+    group = parser.add_argument_group("target")
+    if demo:
+        group.add_argument(
+            "--demo", action="store_true", help="use the built-in emulator; needs no setup"
+        )
+    group.add_argument(
+        "--profile",
+        metavar="NAME",
+        help=helps.get("profile", f"configuration profile ({ENV_PROFILE})"),
+    )
+    for field in PROFILE_FIELDS:
+        if field.flag:
+            words = helps.get(field.key, field.flag_help)
+            env = f" ({field.env})" if field.env else ""
+            group.add_argument(
+                field.flag,
+                dest=field.key,
+                metavar=field.key.split("_")[-1].upper(),
+                help=f"{words}{env}",
+            )
 
 
 def target_from_args(args: argparse.Namespace) -> Target:
@@ -26,37 +61,26 @@ def target_from_args(args: argparse.Namespace) -> Target:
     )
 
 
-def build_client(args: argparse.Namespace, **options: object) -> CccClient:
+def build_client(args: argparse.Namespace, **options: Any) -> CccClient:
     """The client the flags ask for: the in-process emulator with --demo, else the real target."""
     if getattr(args, "demo", False):
         from ccc_tui.profiles.demo import demo_client
 
-        return demo_client(**options)  # type: ignore[arg-type]
-    target = target_from_args(args)
-    credentials = resolve_credentials(target.profile)
-    if not target.instance_id:
-        raise ConfigurationError(
-            "No CCC instance id is set.",
-            code="Config.NoInstance",
-            hint="Pass --instance-id, set CCC_TUI_INSTANCE_ID, or save one in a profile (ccc-tui login).",
-        )
-    return CccClient(
-        credentials,
-        endpoint=target.endpoint_url,
-        instance_id=target.instance_id,
-        **options,  # type: ignore[arg-type]
-    )
+        return demo_client(**options)
+    return client_for_target(target_from_args(args), **options)
 
 
-def print_error(error: CccError, *, context: str = "", stream: TextIO | None = None) -> None:
-    """Code, message, plain-words hint and request id, on stderr; server text neutralised."""
-    out = stream or sys.stderr
-    where = f"{context}: " if context else ""
-    print(f"error: {where}{error.code}: {safe_text(error.message, 400)}", file=out)
-    if error.hint:
-        print(f"  hint: {error.hint}", file=out)
-    if error.request_id:
-        print(f"  request id: {safe_text(error.request_id, 80)}", file=out)
+def print_error(
+    error: CccError,
+    *,
+    key: AccessKey | None = None,
+    context: str = "",
+    stream: TextIO | None = None,
+) -> int:
+    """The error's lines on stderr (see `error_lines`); returns the exit code it calls for."""
+    for line in error_lines(error, key, context=context):
+        print(line, file=stream or sys.stderr)
+    return error.exit_code
 
 
 def worst_exit(codes: Iterable[int]) -> int:

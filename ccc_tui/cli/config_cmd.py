@@ -17,7 +17,7 @@ import sys
 from datetime import datetime
 
 from ccc_tui.api.errors import EXIT_CONFIG, CccError
-from ccc_tui.cli.login import print_error
+from ccc_tui.cli.common import add_target_arguments, print_error
 from ccc_tui.profiles.config import (
     PROFILE_KEYS,
     Config,
@@ -38,8 +38,6 @@ from ccc_tui.profiles.credentials import describe_key, resolve_chain
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from ccc_tui.cli.main import add_target_arguments
-
     parser = subparsers.add_parser(
         "config",
         help="show where settings live and what is in effect; edit profiles",

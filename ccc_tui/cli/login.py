@@ -16,14 +16,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from ccc_tui.api.auth import AccessKey, Secret, mask_key_id
 from ccc_tui.api.errors import EXIT_CONFIG, CccError, ConfigurationError, CredentialsError
 from ccc_tui.calls.text import safe_text
+from ccc_tui.cli.common import add_target_arguments, print_error
+from ccc_tui.profiles import session
 from ccc_tui.profiles.config import (
     Target,
     load_config,
@@ -32,23 +33,24 @@ from ccc_tui.profiles.config import (
     set_default_profile,
     validate_profile_value,
 )
-from ccc_tui.profiles.credentials import (
+from ccc_tui.profiles.credentials import from_aliyun_cli, from_env, resolve_chain
+from ccc_tui.profiles.keyring_store import (
     KEYRING_SERVICE,
     delete_secret,
-    from_aliyun_cli,
-    from_env,
     keyring_status,
     keyring_username,
     no_keyring_paragraph,
-    resolve_chain,
     store_secret,
 )
 
 if TYPE_CHECKING:
-    from ccc_tui.api.client import CccClient
     from ccc_tui.api.models import Instance
 
 EXIT_INTERRUPTED = 130
+_LOGIN_HELPS = {
+    "profile": "profile to create or update (CCC_TUI_PROFILE)",
+    "instance_id": "CCC instance id to save in the profile",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -64,7 +66,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                 "the key id (unless --access-key-id) and one with the secret."
             ),
         )
-        _add_target_flags(parser)
+        # The emulator needs no login: no --demo here.
+        add_target_arguments(parser, demo=False, helps=_LOGIN_HELPS)
+        parser.add_argument("--access-key-id", metavar="ID", help="the AccessKey id (not secret)")
         source = parser.add_mutually_exclusive_group()
         source.add_argument(
             "--from-env",
@@ -76,7 +80,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             action="store_true",
             help="import the aliyun CLI's profile (ALIBABA_CLOUD_PROFILE or its current one)",
         )
-        parser.add_argument("--access-key-id", metavar="ID", help="the AccessKey id (not secret)")
         parser.add_argument(
             "--no-check",
             action="store_true",
@@ -93,55 +96,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "--profile", metavar="NAME", help="configuration profile (CCC_TUI_PROFILE)"
         )
         parser.set_defaults(handler=run_logout)
-
-
-def _add_target_flags(parser: argparse.ArgumentParser) -> None:
-    # The shared target flags minus --demo: the emulator needs no login.
-    group = parser.add_argument_group("target")
-    group.add_argument(
-        "--profile", metavar="NAME", help="profile to create or update (CCC_TUI_PROFILE)"
-    )
-    group.add_argument("--instance-id", metavar="ID", help="CCC instance id to save in the profile")
-    group.add_argument("--region", metavar="R", help="region, default cn-shanghai")
-    group.add_argument("--endpoint", metavar="URL", help="explicit endpoint URL")
-
-
-# ---- shared output helpers (doctor and config use them too) -------------------------------------
-
-
-def scrub(text: str, key: AccessKey | None) -> str:
-    """Server text made safe to print: no string-to-sign dump, no key id or token."""
-    # SignatureDoesNotMatch ends with the server's string to sign, which carries the key id and
-    # any STS token (URL-encoded, once or twice): cut it off rather than chase every encoding.
-    text = re.split(r"(?i)server string to sign|string to sign", text, maxsplit=1)[0].rstrip(" :,.")
-    if key is not None:
-        for value in (key.key_id, key.security_token.reveal() if key.security_token else ""):
-            if len(value) >= 4:
-                text = text.replace(value, mask_key_id(value))
-    return text
-
-
-def error_lines(exc: CccError, key: AccessKey | None = None) -> list[str]:
-    """Code and message, plain-words hint, request id: the shape every command prints."""
-    lines = [f"error: {exc.code}: {safe_text(scrub(exc.message, key), 400)}"]
-    if exc.hint:
-        lines.append(f"  hint: {exc.hint}")
-    if exc.request_id:
-        lines.append(f"  request id: {safe_text(exc.request_id, 80)}")
-    return lines
-
-
-def print_error(exc: CccError, key: AccessKey | None = None, stream: TextIO | None = None) -> int:
-    for line in error_lines(exc, key):
-        print(line, file=stream or sys.stderr)
-    return exc.exit_code
-
-
-def open_client(key: AccessKey, target: Target) -> CccClient:
-    """The API client for a target (one place, so tests can point it at an emulator)."""
-    from ccc_tui.api.client import CccClient
-
-    return CccClient(key, endpoint=target.endpoint_url, instance_id=target.instance_id)
 
 
 def stdin_is_tty() -> bool:
@@ -193,7 +147,7 @@ def _login(args: argparse.Namespace) -> int:
         try:
             instances = asyncio.run(_list_instances(key, target))
         except CccError as exc:
-            code = print_error(exc, key)
+            code = print_error(exc, key=key)
             print("Nothing was stored.", file=err)
             if code != EXIT_CONFIG:
                 print("To store the key without this check, add --no-check.", file=err)
@@ -298,7 +252,7 @@ def _ask_key(flag_key_id: str | None, target: Target) -> AccessKey:
 
 
 async def _list_instances(key: AccessKey, target: Target) -> tuple[Instance, ...]:
-    async with open_client(key, target) as client:
+    async with session.open_client(key, target) as client:
         return await client.list_instances()
 
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ccc_tui import __version__
+from ccc_tui.cli.common import add_target_arguments
 
 # command name -> module with `register(subparsers)`, which sets `handler(args) -> int`.
 COMMANDS: dict[str, str] = {
@@ -23,21 +24,6 @@ COMMANDS: dict[str, str] = {
     "logout": "ccc_tui.cli.login",
     "doctor": "ccc_tui.cli.doctor",
 }
-
-_VALUE_FLAGS = {"--profile", "--instance-id", "--region", "--endpoint", "--access-key-id"}
-
-
-def add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    """Which instance to talk to; shared by the app and every command."""
-    group = parser.add_argument_group("target")
-    group.add_argument(
-        "--demo", action="store_true", help="use the built-in emulator; needs no setup"
-    )
-    group.add_argument("--profile", metavar="NAME", help="configuration profile (CCC_TUI_PROFILE)")
-    group.add_argument("--instance-id", metavar="ID", help="CCC instance id (CCC_TUI_INSTANCE_ID)")
-    group.add_argument("--region", metavar="R", help="region, default cn-shanghai (CCC_TUI_REGION)")
-    group.add_argument("--endpoint", metavar="URL", help="explicit endpoint URL (CCC_TUI_ENDPOINT)")
-
 
 def build_app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -66,7 +52,14 @@ def build_command_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _command_position(argv: Sequence[str]) -> int | None:
+def _value_flags(parser: argparse.ArgumentParser) -> frozenset[str]:
+    """The app's options that take a value, read off its parser: their values are not commands."""
+    return frozenset(
+        flag for action in parser._actions if action.nargs != 0 for flag in action.option_strings
+    )
+
+
+def _command_position(argv: Sequence[str], value_flags: frozenset[str]) -> int | None:
     """Index of the first bare word when it names a command (flags may come before it)."""
     skip = False
     for i, token in enumerate(argv):
@@ -76,7 +69,7 @@ def _command_position(argv: Sequence[str]) -> int | None:
         if token == "--":
             return None
         if token.startswith("-"):
-            skip = token in _VALUE_FLAGS
+            skip = token in value_flags and "=" not in token
             continue
         return i if token in COMMANDS else None
     return None
@@ -84,13 +77,14 @@ def _command_position(argv: Sequence[str]) -> int | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    pos = _command_position(argv)
+    app_parser = build_app_parser()
+    pos = _command_position(argv, _value_flags(app_parser))
     if pos is not None:
         # Flags written before the command apply to it: move the command to the front.
         command = argv[pos]
         args = build_command_parser(command).parse_args([command, *argv[:pos], *argv[pos + 1 :]])
         return int(args.handler(args))
-    args = build_app_parser().parse_args(argv)
+    args = app_parser.parse_args(argv)
     from ccc_tui.cli.launch import run_app  # imports Textual: only for the interactive app
 
     return run_app(args)

@@ -15,6 +15,7 @@ from ccc_tui.calls.export import render_json_line, render_markdown, render_text
 from ccc_tui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
+    add_target_arguments,
     build_client,
     print_error,
     worst_exit,
@@ -24,8 +25,6 @@ DEFAULT_CONCURRENCY = 16
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from ccc_tui.cli.main import add_target_arguments
-
     parser = subparsers.add_parser(
         "show",
         help="print calls' events and recordings (no UI)",

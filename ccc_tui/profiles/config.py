@@ -36,36 +36,26 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from ccc_tui.api.endpoints import endpoint_for_region, validate_endpoint
+from ccc_tui.api.endpoints import endpoint_for_region
 from ccc_tui.api.errors import ConfigurationError
+from ccc_tui.profiles.fields import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_REGION,
+    FIELDS_BY_KEY,
+    PROFILE_FIELDS,
+    PROFILE_KEYS,
+    ProfileField,
+    _toml_type,
+)
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
 APP_NAME = "ccc-tui"
-DEFAULT_REGION = "cn-shanghai"
 DEFAULT_PROFILE = "default"
-DEFAULT_LANGUAGE = "en"
-LANGUAGES = ("en", "zh")
 
 ENV_CONFIG = "CCC_TUI_CONFIG"
 ENV_PROFILE = "CCC_TUI_PROFILE"
-ENV_INSTANCE_ID = "CCC_TUI_INSTANCE_ID"
-ENV_REGION = "CCC_TUI_REGION"
-ENV_ENDPOINT = "CCC_TUI_ENDPOINT"
-# The ecosystem's region variable (aliyun CLI, SDKs). It ranks below our own profile: a profile
-# is a deliberate ccc-tui choice, while this variable is often set for unrelated tools.
-ENV_ALIBABA_REGION = "ALIBABA_CLOUD_REGION_ID"
-
-PROFILE_KEYS = (
-    "instance_id",
-    "region",
-    "endpoint",
-    "access_key_id",
-    "time_zone",
-    "language",
-    "download_dir",
-)
 # Keys that must never sit in the file: refused with a pointer to `ccc-tui login`.
 SECRET_KEYS = frozenset(
     {"access_key_secret", "secret", "security_token", "sts_token", "password", "accesskeysecret"}
@@ -148,100 +138,15 @@ def downloads_dir(target: Target | None = None) -> Path:
 
 # ---- value validation (shared by the file, the env vars, the flags and the settings screen) -----
 
-_REGION_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
-_KEY_ID_RE = re.compile(r"^[A-Za-z0-9._-]{3,128}$")
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_CONTROL_RE = re.compile(r"[\x00-\x20\x7f]")
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {_toml_type(value)}")
-    text = value.strip()
-    if not text:
-        raise ValueError("must not be empty")
-    return text
-
-
-def _check_instance_id(value: object) -> str:
-    text = _text(value)
-    if len(text) > 128 or _CONTROL_RE.search(text):
-        raise ValueError("not an instance id (no spaces or control characters, at most 128)")
-    return text
-
-
-def _check_region(value: object) -> str:
-    text = _text(value)
-    if not _REGION_RE.match(text):
-        raise ValueError(f"{text!r} is not a region name like cn-shanghai")
-    return text
-
-
-class InvalidValue(ValueError):
-    """A ValueError that keeps the code and hint of a more specific ConfigurationError."""
-
-    def __init__(self, message: str, code: str, hint: str | None) -> None:
-        super().__init__(message)
-        self.code, self.hint = code, hint
-
-
-def _check_endpoint(value: object) -> str:
-    text = _text(value)
-    try:
-        return validate_endpoint(text)
-    except ConfigurationError as exc:
-        raise InvalidValue(exc.message, exc.code, exc.hint) from None
-
-
-def _check_key_id(value: object) -> str:
-    text = _text(value)
-    if not _KEY_ID_RE.match(text):
-        raise ValueError("not an AccessKey id (letters, digits, '.', '_', '-')")
-    return text
-
-
-def check_time_zone(value: object) -> str:
-    """An IANA zone name such as Asia/Shanghai, or `local` for the machine's zone."""
-    text = _text(value)
-    if text.lower() == "local":
-        return "local"
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{text!r} is not a known time zone (e.g. Asia/Shanghai, UTC)") from None
-    return text
-
-
-def _check_language(value: object) -> str:
-    text = _text(value).lower()
-    if text not in LANGUAGES:
-        raise ValueError(f"{text!r} is not one of {', '.join(LANGUAGES)}")
-    return text
-
-
-def _check_dir(value: object) -> str:
-    return _text(value)
-
-
-_VALIDATORS: dict[str, Callable[[object], str]] = {
-    "instance_id": _check_instance_id,
-    "region": _check_region,
-    "endpoint": _check_endpoint,
-    "access_key_id": _check_key_id,
-    "time_zone": check_time_zone,
-    "language": _check_language,
-    "download_dir": _check_dir,
-}
 
 
 def validate_profile_value(key: str, value: object) -> str:
     """The normalised value of a profile key; ValueError with a plain message when invalid."""
-    validator = _VALIDATORS.get(key)
-    if validator is None:
+    field = FIELDS_BY_KEY.get(key)
+    if field is None:
         raise ValueError(_unknown_key_message(key))
-    return validator(value)
+    return field.check(value)
 
 
 def validate_profile_name(name: str) -> str:
@@ -262,37 +167,25 @@ def _unknown_key_message(key: str) -> str:
     return f"unknown profile setting{hint}"
 
 
-def _toml_type(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return type(value).__name__
-
-
 # ---- the parsed file ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """One `[profiles.NAME]` table, validated. None means "not set here"."""
+    """One `[profiles.NAME]` table, validated: the keys of PROFILE_FIELDS it sets."""
 
     name: str
-    instance_id: str | None = None
-    region: str | None = None
-    endpoint: str | None = None
-    access_key_id: str | None = None
-    time_zone: str | None = None
-    language: str | None = None
-    download_dir: str | None = None
+    settings: Mapping[str, str] = field(default_factory=dict)
 
     def values(self) -> dict[str, str]:
-        """The keys this profile sets, in PROFILE_KEYS order."""
-        return {k: v for k in PROFILE_KEYS if (v := getattr(self, k)) is not None}
+        """The keys this profile sets, in PROFILE_FIELDS order."""
+        return {k: self.settings[k] for k in PROFILE_KEYS if k in self.settings}
+
+    def __getattr__(self, key: str) -> str | None:
+        # profile.region, profile.instance_id, …: None when the file does not set it.
+        if key in FIELDS_BY_KEY:
+            return self.settings.get(key)
+        raise AttributeError(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +268,7 @@ def parse_config(text: str, path: Path) -> Config:
             except ValueError as exc:
                 # The message never echoes a value that could be a secret (SECRET_KEYS).
                 raise fail(("profiles", name, key), str(exc)) from None
-        profiles[name] = Profile(name=name, **values)
+        profiles[name] = Profile(name=name, settings=values)
 
     for key in data:
         if key.lower() in SECRET_KEYS:
@@ -681,64 +574,48 @@ def resolve_target(
     sources: dict[str, str] = {"profile": name_source}
     profile_source = cfg.describe(name)
 
-    def pick(
-        key: str,
-        flag: str | None,
-        flag_name: str | None,
-        var: str | None,
-        *fallbacks: tuple[str | None, str],
-    ) -> str | None:
+    overrides = {"instance_id": instance_id, "region": region, "endpoint": endpoint}
+
+    def pick(field: ProfileField) -> str | None:
         candidates: list[tuple[str | None, str]] = []
-        if flag_name:
-            candidates.append((flag, f"flag {flag_name}"))
-        if var:
-            candidates.append((view.value(var), f"env {var}"))
-        candidates.append((getattr(prof, key) if prof else None, profile_source))
-        candidates.extend(fallbacks)
+        if field.flag:
+            candidates.append((overrides.get(field.key), f"flag {field.flag}"))
+        if field.env:
+            candidates.append((view.value(field.env), f"env {field.env}"))
+        candidates.append((prof.settings.get(field.key) if prof else None, profile_source))
+        if field.fallback_env:
+            candidates.append((view.value(field.fallback_env), f"env {field.fallback_env}"))
         for value, source in candidates:
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if value is None or not value.strip():
                 continue
             try:
-                checked = validate_profile_value(key, value)
+                checked = field.check(value)
             except ValueError as exc:
                 raise ConfigurationError(
-                    f"{source}: {key}: {exc}".rstrip(".") + ".",
+                    f"{source}: {field.key}: {exc}".rstrip(".") + ".",
                     code=getattr(exc, "code", "Config.Invalid"),
                     hint=getattr(exc, "hint", None)
                     or "Fix the value, or unset it to fall back to the next source.",
                 ) from None
-            sources[key] = source
+            sources[field.key] = source
             return checked
-        sources[key] = "default"
-        return None
+        sources[field.key] = "default"
+        return field.default
 
-    inst = pick("instance_id", instance_id, "--instance-id", ENV_INSTANCE_ID)
-    reg = (
-        pick(
-            "region",
-            region,
-            "--region",
-            ENV_REGION,
-            (view.value(ENV_ALIBABA_REGION), f"env {ENV_ALIBABA_REGION}"),
-        )
-        or DEFAULT_REGION
-    )
-    ep = pick("endpoint", endpoint, "--endpoint", ENV_ENDPOINT)
-    if ep is None:
+    values = {field.key: pick(field) for field in PROFILE_FIELDS}
+    if values["endpoint"] is None:
         sources["endpoint"] = "default (from the region)"
-    tz = pick("time_zone", None, None, None)
-    lang = pick("language", None, None, None) or DEFAULT_LANGUAGE
-    dl = pick("download_dir", None, None, None)
-    key_id = pick("access_key_id", None, None, None)
+    tz = values["time_zone"]
+    dl = values["download_dir"]
     return Target(
         profile=name,
-        instance_id=inst,
-        region=reg,
-        endpoint=ep,
+        instance_id=values["instance_id"],
+        region=values["region"] or DEFAULT_REGION,
+        endpoint=values["endpoint"],
         time_zone=None if tz in (None, "local") else tz,
-        language=lang,
+        language=values["language"] or DEFAULT_LANGUAGE,
         sources=sources,
         download_dir=Path(dl).expanduser() if dl else None,
-        access_key_id=key_id,
+        access_key_id=values["access_key_id"],
         config_path=cfg.path,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ccc_tui.api.errors import ConfigurationError
 from ccc_tui.profiles.config import (
@@ -26,6 +26,7 @@ from ccc_tui.profiles.context import AppContext, zone_from_name
 from ccc_tui.profiles.credentials import ChainReport, resolve_chain
 
 if TYPE_CHECKING:
+    from ccc_tui.api.auth import AccessKey
     from ccc_tui.api.client import CccClient
 
 
@@ -114,16 +115,41 @@ def profile_session(launch: LaunchTarget | None = None, profile: str | None = No
         allow_missing_profile=profile is not None,
     )
     key = resolve_chain(target.profile, config=config).require()
-    if not target.instance_id:
-        raise ConfigurationError(
-            f"Profile {target.profile} has no CCC instance id yet.",
-            code="Config.NoInstance",
-            hint="Enter it in Settings (f2), or pick one of the instances listed after Check & save.",
-        )
-    from ccc_tui.cli import login
+    require_instance_id(target)
+    return Session(client=open_client(key, target), context=context_for_target(target))
 
-    # login.open_client is the one place that builds a real client (tests point it elsewhere).
-    return Session(client=login.open_client(key, target), context=context_for_target(target))
+
+def no_instance_error(profile: str) -> ConfigurationError:
+    """The one "no instance id" error, wherever a client is about to be built."""
+    return ConfigurationError(
+        f"Profile {profile} has no CCC instance id yet.",
+        code="Config.NoInstance",
+        hint=(
+            "Pass --instance-id, set CCC_TUI_INSTANCE_ID, run `ccc-tui config set instance_id ID`, "
+            "or enter it in the app's Settings (f2)."
+        ),
+    )
+
+
+def require_instance_id(target: Target) -> str:
+    if not target.instance_id:
+        raise no_instance_error(target.profile)
+    return target.instance_id
+
+
+def open_client(key: AccessKey, target: Target, **options: Any) -> CccClient:
+    """The one place a client for a real instance is built (tests point it at an emulator).
+    `options` go to CccClient (concurrency and rate limits)."""
+    from ccc_tui.api.client import CccClient
+
+    return CccClient(key, endpoint=target.endpoint_url, instance_id=target.instance_id, **options)
+
+
+def client_for_target(target: Target, **options: Any) -> CccClient:
+    """A client for `target` with the credentials the chain finds; CccError saying what is missing."""
+    key = resolve_chain(target.profile).require()
+    require_instance_id(target)
+    return open_client(key, target, **options)
 
 
 def chain_report(launch: LaunchTarget | None = None) -> ChainReport:

@@ -34,14 +34,12 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ccc_tui.api.auth import AccessKey, Secret
-from ccc_tui.api.errors import AccessDeniedError, CccError
+from ccc_tui.api.errors import AccessDeniedError, CccError, scrub_message
 from ccc_tui.api.models import Instance
 from ccc_tui.calls.text import safe_text
-from ccc_tui.cli import doctor
-from ccc_tui.cli import login as login_cmd
+from ccc_tui.profiles import diagnostics as doctor
+from ccc_tui.profiles import session
 from ccc_tui.profiles.config import (
-    DEFAULT_REGION,
-    LANGUAGES,
     Config,
     Target,
     config_path,
@@ -54,13 +52,14 @@ from ccc_tui.profiles.config import (
     validate_profile_value,
 )
 from ccc_tui.profiles.context import AppContext
-from ccc_tui.profiles.credentials import (
+from ccc_tui.profiles.credentials import resolve_chain
+from ccc_tui.profiles.fields import DEFAULT_REGION, LANGUAGES
+from ccc_tui.profiles.keyring_store import (
     KEYRING_SERVICE,
     delete_secret,
     keyring_status,
     keyring_username,
     no_keyring_paragraph,
-    resolve_chain,
     store_secret,
 )
 from ccc_tui.profiles.session import LaunchTarget, Session, profile_session, shorten_home
@@ -108,7 +107,7 @@ def rejection_text(error: CccError, key: AccessKey | None, title: str) -> Text:
     text = Text()
     text.append(f"✗ {title}\n", style="bold")
     text.append(error.code, style="bold")
-    text.append(f": {safe_text(login_cmd.scrub(error.message, key), 300)}")
+    text.append(f": {safe_text(scrub_message(error.message, key), 300)}")
     if error.hint:
         text.append("\nHint: ", style="bold")
         text.append(safe_text(error.hint, 400))
@@ -734,7 +733,7 @@ class SettingsScreen(Screen[None]):
     ) -> None:
         instances: tuple[Instance, ...] | None = None
         try:
-            async with login_cmd.open_client(key, target) as client:
+            async with session.open_client(key, target) as client:
                 instances = await client.list_instances()
         except AccessDeniedError:
             instances = None  # the signature was accepted; only listing is not allowed

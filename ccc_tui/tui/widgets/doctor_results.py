@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ccc_tui.calls.text import safe_text
-from ccc_tui.cli.doctor import FAIL, PASS, SKIP, WARN, Check
+from ccc_tui.profiles.diagnostics import FAIL, PASS, SKIP, WARN, Check
 from ccc_tui.profiles.session import shorten_home
 
 MARKS = {PASS: "✓", WARN: "!", FAIL: "✗", SKIP: "·"}
