@@ -17,10 +17,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check ccc_tui tests benchmarks scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check ccc_tui tests benchmarks scripts
+	$(BIN)/mypy
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/make_screenshots.py

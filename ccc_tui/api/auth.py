@@ -13,6 +13,7 @@ class Secret:
     """
 
     __slots__ = ("_value",)
+    _value: str  # declared for the type checker; set once, through object.__setattr__
 
     def __init__(self, value: str) -> None:
         object.__setattr__(self, "_value", value)

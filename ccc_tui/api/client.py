@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ccc_tui.api import signing, v2017
 
@@ -149,13 +149,17 @@ class CccClient:
                 max_connections=max(self.max_concurrency, 4),
                 max_keepalive_connections=self.max_concurrency,
             )
-            mounts = None
+            mounts: dict[str, httpx.AsyncBaseTransport | None] | None = None
             if transport is None:
                 # Plain http (only ever to loopback) needs no TLS; the verifying https transport
                 # loads its CA bundle (~40 ms) only when an https request is first made.
                 mounts = {
                     "http://": httpx.AsyncHTTPTransport(limits=limits, verify=False),
-                    "https://": _LazyTransport(lambda: httpx.AsyncHTTPTransport(limits=limits)),
+                    # Duck-typed as a transport (see _LazyTransport): httpx only calls its methods.
+                    "https://": cast(
+                        "httpx.AsyncBaseTransport",
+                        _LazyTransport(lambda: httpx.AsyncHTTPTransport(limits=limits)),
+                    ),
                 }
             self._http_client = httpx.AsyncClient(
                 transport=transport,

@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 from urllib.parse import unquote, urlsplit
 
 from ccc_tui.api import catalogue
@@ -218,7 +218,7 @@ def decode_body(
         fail(f"a JSON {_json_kind(value)} where an object was expected")
     if _SURROGATE_ESCAPE_RE.search(raw):
         value = _scrub_surrogates(value)
-    return value
+    return cast("dict[str, Any]", value)
 
 
 def raise_for_error(

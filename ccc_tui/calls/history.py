@@ -210,15 +210,15 @@ def _entry(row: tuple[object, ...] | sqlite3.Row) -> HistoryEntry:
     return HistoryEntry(
         instance_id=str(inst),
         contact_id=str(cid),
-        looked_up=_dt(int(looked)) or datetime.now(UTC),  # type: ignore[arg-type]
-        start=_dt(start),  # type: ignore[arg-type]
+        looked_up=_dt(int(looked)) or datetime.now(UTC),
+        start=_dt(start),
         caller=str(caller),
         callee=str(callee),
         direction=str(direction),
         release_agent=str(ragent),
         release_reason=str(rreason),
         outcome=str(outcome),
-        duration_s=dur,  # type: ignore[arg-type]
-        event_count=int(ev),  # type: ignore[arg-type]
-        recording_count=int(rec),  # type: ignore[arg-type]
+        duration_s=dur,
+        event_count=int(ev),
+        recording_count=int(rec),
     )

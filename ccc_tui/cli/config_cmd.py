@@ -19,7 +19,6 @@ from datetime import datetime
 from ccc_tui.api.errors import EXIT_CONFIG, CccError
 from ccc_tui.cli.common import add_target_arguments, print_error
 from ccc_tui.profiles.config import (
-    PROFILE_KEYS,
     Config,
     Target,
     config_path,
@@ -35,6 +34,7 @@ from ccc_tui.profiles.config import (
     set_default_profile,
 )
 from ccc_tui.profiles.credentials import describe_key, resolve_chain
+from ccc_tui.profiles.fields import PROFILE_KEYS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -133,10 +133,7 @@ def downloads_dir(target: Target | None = None) -> Path:
     return default_downloads_dir()
 
 
-# ---- endpoints ----------------------------------------------------------------------------------
-
-
-# ---- value validation (shared by the file, the env vars, the flags and the settings screen) -----
+# ---- value validation (the values themselves: profiles/fields.py) -------------------------------
 
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -419,7 +416,7 @@ def delete_profile(name: str, *, path: Path | None = None) -> Config:
 
     def change(doc: TOMLDocument) -> None:
         if "profiles" in doc:
-            doc["profiles"].pop(name, None)  # type: ignore[union-attr]
+            doc["profiles"].pop(name, None)
         if doc.get("default_profile") == name:
             doc.pop("default_profile")
 

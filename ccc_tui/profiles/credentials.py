@@ -21,7 +21,7 @@ from __future__ import annotations
 import configparser
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -299,7 +299,7 @@ def resolve_chain(
     if profile is None:
         profile = select_profile(None, view, config)[0] if config else "default"
     prof = config.profile(profile) if config else None
-    attempts = (
+    attempts: tuple[tuple[str, str, Callable[[], tuple[AccessKey | None, str]]], ...] = (
         ("env", "environment variables", lambda: _env_source(view)),
         (
             "keyring",

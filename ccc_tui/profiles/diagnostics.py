@@ -136,6 +136,7 @@ def iter_checks(
 
     # 3. Credentials.
     key: AccessKey | None = None
+    chain_profile: str | None
     if demo:
         yield Check("credentials", PASS, "the emulator's demo key pair (--demo)")
     else:
@@ -144,7 +145,7 @@ def iter_checks(
         elif config is not None:
             chain_profile = select_profile(profile, None, config)[0]
         else:
-            chain_profile = profile
+            chain_profile = profile or None
         report = resolve_chain(chain_profile, config=config)
         skipped = [f"skipped {s.label}: {s.reason}" for s in report.skipped]
         if report.credentials is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -9,18 +10,24 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
+from ccc_tui import __version__
 from ccc_tui.api.client import CccClient
 from ccc_tui.calls.history import HistoryStore
+from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.session import LaunchTarget
-from ccc_tui.tui.messages import OpenCall
+from ccc_tui.tui.messages import OpenCall, WorkerFailed
 from ccc_tui.tui.palette import ContactProvider
 from ccc_tui.tui.screens.search import SearchScreen
 
 if TYPE_CHECKING:
     from ccc_tui.tui.screens.call import CallScreen
     from ccc_tui.tui.screens.settings import UseSession
+
+
+log = logging.getLogger(__name__)
 
 
 class CccApp(App[int]):
@@ -84,6 +91,28 @@ class CccApp(App[int]):
         if self.client is not None:
             await self.client.aclose()
         self.store.close()
+
+    # ---- the one error route for workers ----
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker: Worker[object] = event.worker
+        if event.state is WorkerState.ERROR and worker.error is not None:
+            self.post_message(WorkerFailed(worker.name or "a background task", worker.error))
+
+    @on(WorkerFailed)
+    def report_worker_failure(self, message: WorkerFailed) -> None:
+        """A bug, not a CCC error: say so and what to report; the session goes on."""
+        error = message.error
+        log.error("worker %s failed", message.worker, exc_info=error)
+        self.notify(
+            f"{type(error).__name__} in {message.worker}: {safe_text(error, 200)}. This is a bug "
+            f"in ccc-tui {__version__}; please report it with these words and what you did just "
+            "before. The app goes on.",
+            title="Something went wrong",
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
 
     @on(OpenCall)
     def handle_open_call(self, message: OpenCall) -> None:

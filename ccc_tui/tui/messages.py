@@ -1,7 +1,8 @@
-"""Messages that cross screens."""
+"""Messages that cross screens: dataclasses (Textual's Message runs `__post_init__` for them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -11,25 +12,30 @@ if TYPE_CHECKING:
     from ccc_tui.profiles.session import Session
 
 
+@dataclass
 class OpenCall(Message):
     """Ask the app to open the call screen for a (validated) contact id."""
 
-    def __init__(self, contact_id: str) -> None:
-        super().__init__()
-        self.contact_id = contact_id
+    contact_id: str
 
 
+@dataclass
 class SessionBuilt(Message):
     """A worker built a session (client and context) from the demo or a profile."""
 
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+    session: Session
 
 
+@dataclass
 class SessionFailed(Message):
     """Building a session failed: no usable credentials, a rejected key, a bad profile."""
 
-    def __init__(self, error: CccError) -> None:
-        super().__init__()
-        self.error = error
+    error: CccError
+
+
+@dataclass
+class WorkerFailed(Message):
+    """A worker raised what it did not expect: a bug. The app reports it; the session goes on."""
+
+    worker: str
+    error: BaseException

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -11,21 +11,32 @@ from ccc_tui.calls.contact_ids import normalise_contact_id
 from ccc_tui.calls.text import safe_text
 
 if TYPE_CHECKING:
-    from ccc_tui.tui.app import CccApp
+    from ccc_tui.calls.history import HistoryStore
+    from ccc_tui.profiles.context import AppContext
 
 HISTORY_HITS = 20
+
+
+class PaletteHost(Protocol):
+    """What the palette needs of the app (the app's own type would make the two import each other)."""
+
+    client: object | None
+    store: HistoryStore
+    context: AppContext
+
+    def open_call(self, contact_id: str) -> None: ...
 
 
 class ContactProvider(Provider):
     """Type a ContactId in the palette to open it; or pick a call from the history."""
 
     @property
-    def ccc_app(self) -> CccApp:
-        return self.app  # type: ignore[return-value]
+    def ccc_app(self) -> PaletteHost:
+        return cast("PaletteHost", self.app)
 
     def _history(self) -> list[tuple[str, str]]:
         app = self.ccc_app
-        if getattr(app, "client", None) is None:
+        if app.client is None:
             return []
         entries = app.store.recent(limit=HISTORY_HITS, instance_id=app.context.instance_id)
         return [
@@ -40,13 +51,13 @@ class ContactProvider(Provider):
         for contact_id, summary in self._history()[:5]:
             yield DiscoveryHit(
                 Text(f"Open call {contact_id}"),
-                lambda cid=contact_id: self._open(cid),  # type: ignore[misc]
+                lambda cid=contact_id: self._open(cid),
                 text=f"Open call {contact_id}",
                 help=summary,
             )
 
     async def search(self, query: str) -> Hits:
-        if getattr(self.ccc_app, "client", None) is None:
+        if self.ccc_app.client is None:
             return
         try:
             typed = normalise_contact_id(query)
@@ -72,4 +83,4 @@ class ContactProvider(Provider):
                     lambda cid=contact_id: self._open(cid),
                     text=label,
                     help=summary,
-                )  # type: ignore[misc]
+                )

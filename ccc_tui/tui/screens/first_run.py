@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ccc_tui.api.errors import CccError
@@ -30,6 +29,7 @@ from ccc_tui.profiles.session import (
     shorten_home,
 )
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
+from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.settings import SettingsScreen, UseSession, rejection_text
 
 WAYS: tuple[tuple[str, str, str], ...] = (
@@ -54,7 +54,7 @@ WAYS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class FirstRunScreen(Screen[None]):
+class FirstRunScreen(AppScreen):
     HELP_TITLE = "Welcome"
 
     DEFAULT_CSS = """
@@ -147,7 +147,7 @@ class FirstRunScreen(Screen[None]):
         self.query_one("#chain", Static).update("Looking …")
         self.check_chain()
 
-    @work(thread=True, exclusive=True, group="chain")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="chain")
     def check_chain(self) -> None:
         self.post_message(self.ChainChecked(chain_report(self.launch)))
 
@@ -188,7 +188,7 @@ class FirstRunScreen(Screen[None]):
         self._status("Connecting …")
         self.build_session(demo=False)
 
-    @work(thread=True, exclusive=True, group="session")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
     def build_session(self, demo: bool) -> None:
         try:
             session = demo_session(self.context) if demo else profile_session(self.launch)

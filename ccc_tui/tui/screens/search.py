@@ -6,13 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ccc_tui.calls.contact_ids import normalise_contact_id
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.tui.messages import OpenCall
+from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.history import HistoryTable
 from ccc_tui.tui.widgets.key_bar import KeyBar
@@ -21,7 +21,7 @@ EMPTY_HISTORY = "No calls looked up yet. Paste a ContactId above and press enter
 DEMO_HINT = "Demo: try 1096645650 (outbound) or 2020927020 (has a recording)."
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(AppScreen):
     DEFAULT_CSS = """
     SearchScreen { layout: vertical; }
     SearchScreen #search-box { height: auto; padding: 1 1 0 1; }
