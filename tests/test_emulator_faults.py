@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from ccc_tui.emulator import Faults
+from ccc_tui.emulator.faults import Faults
 from tests.test_emulator_protocol import (
     EVENTS,
     SEED_EVENTS_API,

@@ -17,15 +17,10 @@ import httpx
 import pytest
 
 from ccc_tui.api import signing
-from ccc_tui.emulator import (
-    DEMO_ACCESS_KEY_ID,
-    DEMO_ACCESS_KEY_SECRET,
-    DEMO_INSTANCE_ID,
-    Dataset,
-    Faults,
-    create_app,
-)
-from ccc_tui.emulator.app import EmulatorApp
+from ccc_tui.emulator.app import EmulatorApp, create_app
+from ccc_tui.emulator.constants import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_ID
+from ccc_tui.emulator.dataset import Dataset
+from ccc_tui.emulator.faults import Faults
 
 ANCHOR = datetime(2025, 6, 1, tzinfo=UTC)
 NOW = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
@@ -683,8 +678,9 @@ def test_the_emulator_imports_neither_textual_nor_the_client() -> None:
     import sys
 
     code = (
-        "import sys, ccc_tui.emulator as e, ccc_tui.emulator.server, ccc_tui.cli.emulator\n"
-        "e.create_app(); e.Dataset(); e.Faults\n"
+        "import sys, ccc_tui.emulator.server, ccc_tui.cli.emulator\n"
+        "from ccc_tui.emulator import app, dataset, faults\n"
+        "app.create_app(); dataset.Dataset(); faults.Faults\n"
         "bad = [m for m in sys.modules if m.startswith(('textual', 'ccc_tui.api.client',"
         " 'ccc_tui.api.v2017', 'uvicorn', 'starlette'))]\n"
         "print(bad)"

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from ccc_tui.cli import config_cmd, doctor, login
-from ccc_tui.emulator import DEMO_INSTANCE_ID
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import SECOND_INSTANCE_ID
 from ccc_tui.emulator.server import running_emulator
 from ccc_tui.profiles.config import load_config
