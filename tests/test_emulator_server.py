@@ -34,12 +34,11 @@ from ccc_tui.emulator.server import (
     serve,
 )
 from ccc_tui.emulator.showcase import SHOWCASE
+from tests.seeds import SEED_EVENTS_JSON, SEED_RECORDINGS_JSON
 from tests.test_emulator_protocol import (
     ANCHOR,
     SEED_EVENTS_API,
-    SEED_EVENTS_JSON,
     SEED_RECORDINGS_API,
-    SEED_RECORDINGS_JSON,
     common_params,
     sign_request,
 )
