@@ -55,6 +55,25 @@ def inbound_start(b: CallBuilder) -> None:
     b.callee = b.pick(CENTER_NUMBERS)
 
 
+def _dial_in(b: CallBuilder) -> SkillGroup:
+    """A customer calls a centre number and goes through the IVR; the skill group it asks for."""
+    inbound_start(b)
+    group = b.group()
+    b.ivr()
+    return group
+
+
+def _wait_in_queue(b: CallBuilder, group: SkillGroup, shortest: int, longest: int) -> None:
+    """EnterQueue → WaitingInQueue for a drawn number of seconds; the queue event spans both."""
+    q0 = b.t
+    queued = b.ev("EnterQueue", 0, "queue", group=group)
+    b.t += b.ri(1, 3)
+    wait = b.ri(shortest, longest)
+    b.ev("WaitingInQueue", wait, "queue", group=group)
+    b.t += wait
+    queued["Duration"] = b.t - q0
+
+
 def _queue_to_agent(
     b: CallBuilder, group: SkillGroup, *, waiting: bool, giveups: int
 ) -> tuple[Agent, dict[str, Any]]:
@@ -94,9 +113,7 @@ def ring_answered(
 
 
 def _sc_inbound(b: CallBuilder, *, waiting: bool = False, giveups: int = 0) -> None:
-    inbound_start(b)
-    group = b.group()
-    b.ivr()
+    group = _dial_in(b)
     q0 = b.t
     agent, queued = _queue_to_agent(b, group, waiting=waiting, giveups=giveups)
     ring_answered(b, agent, group, queued, q0)
@@ -115,16 +132,8 @@ def _sc_ivr_abandon(b: CallBuilder) -> None:
 
 
 def _sc_abandoned_in_queue(b: CallBuilder) -> None:
-    inbound_start(b)
-    group = b.group()
-    b.ivr()
-    q0 = b.t
-    queued = b.ev("EnterQueue", 0, "queue", group=group)
-    b.t += b.ri(1, 3)
-    wait = b.ri(15, 420)
-    b.ev("WaitingInQueue", wait, "queue", group=group)
-    b.t += wait
-    queued["Duration"] = b.t - q0
+    group = _dial_in(b)
+    _wait_in_queue(b, group, 15, 420)
     b.ev("AbandonedInQueue", 0, "queue", group=group)
     b.disposition = "AbandonedInQueue"
     b.release_agent = "customer"
@@ -132,9 +141,7 @@ def _sc_abandoned_in_queue(b: CallBuilder) -> None:
 
 
 def _sc_abandoned_ring(b: CallBuilder) -> None:
-    inbound_start(b)
-    group = b.group()
-    b.ivr()
+    group = _dial_in(b)
     q0 = b.t
     agent, queued = _queue_to_agent(b, group, waiting=b.rng.random() < 0.4, giveups=0)
     ring = b.ri(3, 20)
@@ -148,16 +155,8 @@ def _sc_abandoned_ring(b: CallBuilder) -> None:
 
 
 def _sc_overflow(b: CallBuilder, *, answered: bool) -> None:
-    inbound_start(b)
-    first = b.group()
-    b.ivr()
-    q0 = b.t
-    queued = b.ev("EnterQueue", 0, "queue", group=first)
-    b.t += b.ri(1, 3)
-    wait = b.ri(60, 180)
-    b.ev("WaitingInQueue", wait, "queue", group=first)
-    b.t += wait
-    queued["Duration"] = b.t - q0
+    first = _dial_in(b)
+    _wait_in_queue(b, first, 60, 180)
     b.ev("ACDOverflow", 0, "queue", group=first, OverflowTo="夜间值班组" if answered else "")
     if not answered:
         notice = b.ri(5, 20)
@@ -177,9 +176,7 @@ def _sc_overflow(b: CallBuilder, *, answered: bool) -> None:
 
 
 def _sc_transfer(b: CallBuilder) -> None:
-    inbound_start(b)
-    group = b.group()
-    b.ivr()
+    group = _dial_in(b)
     q0 = b.t
     first, queued = _queue_to_agent(b, group, waiting=False, giveups=0)
     ring_answered(b, first, group, queued, q0)
@@ -208,9 +205,7 @@ def _sc_transfer(b: CallBuilder) -> None:
 
 
 def _sc_call_for_help(b: CallBuilder) -> None:
-    inbound_start(b)
-    group = b.group()
-    b.ivr()
+    group = _dial_in(b)
     q0 = b.t
     agent, queued = _queue_to_agent(b, group, waiting=b.rng.random() < 0.3, giveups=0)
     ring_answered(b, agent, group, queued, q0)
@@ -262,9 +257,7 @@ def _fix_talk(b: CallBuilder, agent: Agent, talk_start: int) -> None:
 
 
 def _sc_meeting(b: CallBuilder) -> None:
-    inbound_start(b)
-    group = b.group()
-    b.ivr()
+    group = _dial_in(b)
     q0 = b.t
     agent, queued = _queue_to_agent(b, group, waiting=False, giveups=0)
     ring_answered(b, agent, group, queued, q0)
