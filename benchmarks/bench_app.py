@@ -73,8 +73,9 @@ def bench_startup(runs: int) -> list[float]:
 
 async def bench_open(runs: int, latency_ms: float) -> list[float]:
     from ccc_tui.calls.history import HistoryStore
-    from ccc_tui.emulator import DEMO_INSTANCE_ID, Faults
-    from ccc_tui.emulator.dataset import SHOWCASE
+    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
+    from ccc_tui.emulator.faults import Faults
+    from ccc_tui.emulator.showcase import SHOWCASE
     from ccc_tui.profiles.context import AppContext
     from ccc_tui.profiles.demo import demo_client
     from ccc_tui.tui.app import CccApp

@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from ccc_tui.api import v2017  # noqa: E402
 from ccc_tui.calls.history import HistoryStore  # noqa: E402
-from ccc_tui.emulator import DEMO_INSTANCE_ID  # noqa: E402
-from ccc_tui.emulator.dataset import SHOWCASE, Dataset  # noqa: E402
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID  # noqa: E402
+from ccc_tui.emulator.dataset import Dataset  # noqa: E402
+from ccc_tui.emulator.showcase import SHOWCASE  # noqa: E402
 from ccc_tui.profiles.context import AppContext  # noqa: E402
 from ccc_tui.profiles.demo import demo_client  # noqa: E402
 from ccc_tui.profiles.session import LaunchTarget  # noqa: E402

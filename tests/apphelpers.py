@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from ccc_tui.api import v2017
 from ccc_tui.api.client import RetryPolicy
 from ccc_tui.calls.history import HistoryStore
-from ccc_tui.emulator import DEMO_INSTANCE_ID, Faults
-from ccc_tui.emulator.dataset import SHOWCASE, Dataset
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
+from ccc_tui.emulator.dataset import Dataset
+from ccc_tui.emulator.faults import Faults
+from ccc_tui.emulator.showcase import SHOWCASE
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.demo import demo_client
 from ccc_tui.tui.app import CccApp

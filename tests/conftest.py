@@ -8,7 +8,8 @@ import os
 os.environ.pop("NO_COLOR", None)
 os.environ.pop("TEXTUAL_THEME", None)
 
-from collections.abc import Iterator
+import argparse
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import keyring
@@ -81,3 +82,15 @@ def memory_keyring() -> MemoryKeyring:
     backend = keyring.get_keyring()
     assert isinstance(backend, MemoryKeyring)
     return backend
+
+
+def cli(argv: Sequence[str]) -> int:
+    """Run `ccc-tui <argv>` for the config, login/logout and doctor commands; the exit code."""
+    from ccc_tui.cli import config_cmd, doctor, login
+
+    parser = argparse.ArgumentParser(prog="ccc-tui")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in (config_cmd, login, login, doctor):
+        module.register(sub)
+    args = parser.parse_args(list(argv))
+    return int(args.handler(args))

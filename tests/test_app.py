@@ -11,8 +11,8 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 
 from ccc_tui.calls.history import HistoryStore
-from ccc_tui.emulator import Faults
-from ccc_tui.emulator.dataset import SHOWCASE
+from ccc_tui.emulator.faults import Faults
+from ccc_tui.emulator.showcase import SHOWCASE
 from ccc_tui.tui.screens.call import CallScreen
 from ccc_tui.tui.screens.help import HelpScreen
 from ccc_tui.tui.screens.search import SearchScreen

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from ccc_tui.emulator import Faults
-from ccc_tui.emulator.dataset import SHOWCASE
+from ccc_tui.emulator.faults import Faults
+from ccc_tui.emulator.showcase import SHOWCASE
 from tests.apphelpers import INBOUND_TRANSFER, build_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -23,9 +23,11 @@ from ccc_tui.api.errors import (
     ThrottlingError,
 )
 from ccc_tui.api.models import Lane
-from ccc_tui.emulator import DEMO_INSTANCE_ID, Faults
-from ccc_tui.emulator.dataset import SHOWCASE, Dataset
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
+from ccc_tui.emulator.dataset import Dataset
+from ccc_tui.emulator.faults import Faults
 from ccc_tui.emulator.server import running_emulator
+from ccc_tui.emulator.showcase import SHOWCASE
 from ccc_tui.profiles.demo import demo_client, demo_credentials
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)

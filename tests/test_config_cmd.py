@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from ccc_tui.api.auth import AccessKey, Secret
-from ccc_tui.cli import config_cmd, doctor, login
 from ccc_tui.profiles import config as cfg
 from ccc_tui.profiles.keyring_store import store_secret
 
-
-def cli(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="ccc-tui")
-    sub = parser.add_subparsers(dest="command", required=True)
-    for module in (config_cmd, login, login, doctor):
-        module.register(sub)
-    args = parser.parse_args(list(argv))
-    return int(args.handler(args))
+from .conftest import cli
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ codes (0 all pass, 3 a setup problem, 1 otherwise). Emulator runs: test_doctor_e
 
 from __future__ import annotations
 
-import argparse
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,22 +23,12 @@ from ccc_tui.api.errors import (
     TransportError,
 )
 from ccc_tui.api.models import Instance
-from ccc_tui.cli import config_cmd, doctor, login
 from ccc_tui.profiles import diagnostics, session
 
-from .conftest import MemoryKeyring
+from .conftest import MemoryKeyring, cli
 
 KEY_ID = "LTAIdoctorKey0042"
 SECRET = "doctor-secret-value"
-
-
-def cli(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="ccc-tui")
-    sub = parser.add_subparsers(dest="command", required=True)
-    for module in (config_cmd, login, login, doctor):
-        module.register(sub)
-    args = parser.parse_args(list(argv))
-    return int(args.handler(args))
 
 
 class FakeClient:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ccc_tui.cli import config_cmd, doctor, login
-from ccc_tui.emulator import DEMO_INSTANCE_ID
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.emulator.server import running_emulator
 
 KEY_ID = "LTAIdoctorEmu0005"

@@ -14,10 +14,12 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from ccc_tui.emulator import DEMO_INSTANCE_ID, SHOWCASE
 from ccc_tui.emulator.app import EmulatorApp
 from ccc_tui.emulator.audio import MAX_SECONDS, RATE, wav_bytes
-from ccc_tui.emulator.dataset import CST, DAY_MS, SEED_RECORDING
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
+from ccc_tui.emulator.dataset import CST, DAY_MS
+from ccc_tui.emulator.seeds import SEED_RECORDING
+from ccc_tui.emulator.showcase import SHOWCASE
 from tests.test_emulator_protocol import (
     ANCHOR,
     NOW,

@@ -10,11 +10,11 @@ import time
 import httpx
 import pytest
 
-from ccc_tui.emulator import Faults
+from ccc_tui.emulator.faults import Faults
+from tests.seeds import SEED_EVENTS_JSON
 from tests.test_emulator_protocol import (
     EVENTS,
     SEED_EVENTS_API,
-    SEED_EVENTS_JSON,
     assert_error,
     call,
     client_for,

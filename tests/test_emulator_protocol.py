@@ -17,166 +17,15 @@ import httpx
 import pytest
 
 from ccc_tui.api import signing
-from ccc_tui.emulator import (
-    DEMO_ACCESS_KEY_ID,
-    DEMO_ACCESS_KEY_SECRET,
-    DEMO_INSTANCE_ID,
-    Dataset,
-    Faults,
-    create_app,
-)
-from ccc_tui.emulator.app import EmulatorApp
+from ccc_tui.emulator.app import EmulatorApp, create_app
+from ccc_tui.emulator.constants import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_ID
+from ccc_tui.emulator.dataset import Dataset
+from ccc_tui.emulator.faults import Faults
+from tests.seeds import SEED_EVENTS_JSON, SEED_EVENTS_XML, SEED_RECORDINGS_JSON, SEED_RECORDINGS_XML
 
 ANCHOR = datetime(2025, 6, 1, tzinfo=UTC)
 NOW = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
 BASE_URL = "http://127.0.0.1:8931"
-
-# The seed documents' example responses, copied verbatim.
-SEED_EVENTS_JSON = """{
-    "Data":{
-        "Caller":"80315543",
-        "Callee":"13501215646",
-        "CallType":"Outbound",
-        "ReleaseAgent":"agent",
-        "ReleaseReason":"487-Request Terminated",
-        "Events":{
-            "CallEventDetail":[
-                {
-                    "TimeStamp":"1555492246000",
-                    "Status":"Dialing",
-                    "AgentName":"cloudcallcenter",
-                    "Event":"Dial",
-                    "Duration":9,
-                    "DetailData":{
-                        "EventType":"agent"
-                    },
-                    "CallMode":"Outbound"
-                },
-                {
-                    "TimeStamp":"1555492259000",
-                    "Status":"Handling",
-                    "AgentName":"cloudcallcenter",
-                    "Event":"End",
-                    "Duration":16,
-                    "DetailData":{
-                        "HangUper":"byeSystem",
-                        "EventType":"agent"
-                    },
-                    "CallMode":"Outbound"
-                },
-                {
-                    "TimeStamp":"1555492259000",
-                    "AgentName":"cloudcallcenter",
-                    "Event":"Handle",
-                    "Duration":0,
-                    "DetailData":{
-                        "EventType":"agent"
-                    },
-                    "CallMode":"Outbound"
-                }
-            ]
-        },
-        "StartTime":"1555492246000"
-    },
-    "HttpStatusCode":200,
-    "RequestId":"7BEEA660-A45A-45E3-98CC-AFC65E715C23",
-    "Success":true,
-    "Code":"OK"
-}"""
-
-SEED_EVENTS_XML = """<ListCallEventDetailByContactIdResponse>
-      <Data>
-            <Caller>80315543</Caller>
-            <Callee>13501215646</Callee>
-            <CallType>Outbound</CallType>
-            <ReleaseAgent>agent</ReleaseAgent>
-            <ReleaseReason>487-Request Terminated</ReleaseReason>
-            <Events>
-                  <CallEventDetail>
-                        <TimeStamp>1555492246000</TimeStamp>
-                        <Status>Dialing</Status>
-                        <AgentName>cloudcallcenter</AgentName>
-                        <Event>Dial</Event>
-                        <Duration>9</Duration>
-                        <DetailData>
-                              <EventType>agent</EventType>
-                        </DetailData>
-                        <CallMode>Outbound</CallMode>
-                  </CallEventDetail>
-                  <CallEventDetail>
-                        <TimeStamp>1555492259000</TimeStamp>
-                        <Status>Handling</Status>
-                        <AgentName>cloudcallcenter</AgentName>
-                        <Event>End</Event>
-                        <Duration>16</Duration>
-                        <DetailData>
-                              <HangUper>byeSystem</HangUper>
-                              <EventType>agent</EventType>
-                        </DetailData>
-                        <CallMode>Outbound</CallMode>
-                  </CallEventDetail>
-                  <CallEventDetail>
-                        <TimeStamp>1555492259000</TimeStamp>
-                        <AgentName>cloudcallcenter</AgentName>
-                        <Event>Handle</Event>
-                        <Duration>0</Duration>
-                        <DetailData>
-                              <EventType>agent</EventType>
-                        </DetailData>
-                        <CallMode>Outbound</CallMode>
-                  </CallEventDetail>
-            </Events>
-            <StartTime>1555492246000</StartTime>
-      </Data>
-      <HttpStatusCode>200</HttpStatusCode>
-      <RequestId>7BEEA660-A45A-45E3-98CC-AFC65E715C23</RequestId>
-      <Success>true</Success>
-      <Code>OK</Code>
-</ListCallEventDetailByContactIdResponse>"""
-
-SEED_RECORDINGS_JSON = """{
-    "HttpStatusCode":200,
-    "Recordings":{
-        "Recording":[
-            {
-                "FileDescription":"20180711125511-小芳",
-                "AgentName":"小芳",
-                "CalledNumber":"15588886666",
-                "CallingNumber":"80327683",
-                "FileName":"153128491143400080327683.wav",
-                "Duration":10,
-                "ContactId":"2020927020",
-                "StartTime":1531284911000,
-                "AgentId":"293939422320312215",
-                "ContactType":"Outbound"
-            }
-        ]
-    },
-    "RequestId":"0997CE25-94D3-41DE-8C7A-E6FCFD8C01E0",
-    "Success":true,
-    "Code":"OK"
-}"""
-
-SEED_RECORDINGS_XML = """<ListRecordingsByContactIdResponse>
-      <HttpStatusCode>200</HttpStatusCode>
-      <Recordings>
-            <Recording>
-                  <FileDescription>20180711125511-小芳</FileDescription>
-                  <AgentName>小芳</AgentName>
-                  <CalledNumber>15588886666</CalledNumber>
-                  <CallingNumber>80327683</CallingNumber>
-                  <FileName>153128491143400080327683.wav</FileName>
-                  <Duration>10</Duration>
-                  <ContactId>2020927020</ContactId>
-                  <StartTime>1531284911000</StartTime>
-                  <AgentId>293939422320312215</AgentId>
-                  <ContactType>Outbound</ContactType>
-            </Recording>
-      </Recordings>
-      <RequestId>0997CE25-94D3-41DE-8C7A-E6FCFD8C01E0</RequestId>
-      <Success>true</Success>
-      <Code>OK</Code>
-</ListRecordingsByContactIdResponse>"""
 
 
 # --- helpers shared by the emulator tests ---
@@ -683,8 +532,9 @@ def test_the_emulator_imports_neither_textual_nor_the_client() -> None:
     import sys
 
     code = (
-        "import sys, ccc_tui.emulator as e, ccc_tui.emulator.server, ccc_tui.cli.emulator\n"
-        "e.create_app(); e.Dataset(); e.Faults\n"
+        "import sys, ccc_tui.emulator.server, ccc_tui.cli.emulator\n"
+        "from ccc_tui.emulator import app, dataset, faults\n"
+        "app.create_app(); dataset.Dataset(); faults.Faults\n"
         "bad = [m for m in sys.modules if m.startswith(('textual', 'ccc_tui.api.client',"
         " 'ccc_tui.api.v2017', 'uvicorn', 'starlette'))]\n"
         "print(bad)"

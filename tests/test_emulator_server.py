@@ -18,14 +18,13 @@ import httpx
 import pytest
 
 from ccc_tui.cli import emulator as command
-from ccc_tui.emulator import (
+from ccc_tui.emulator.constants import (
     DEFAULT_PORT,
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
     DEMO_INSTANCE_ID,
-    SHOWCASE,
-    Faults,
 )
+from ccc_tui.emulator.faults import Faults
 from ccc_tui.emulator.server import (
     INSTALL_HINT,
     ServerUnavailableError,
@@ -34,12 +33,12 @@ from ccc_tui.emulator.server import (
     running_emulator,
     serve,
 )
+from ccc_tui.emulator.showcase import SHOWCASE
+from tests.seeds import SEED_EVENTS_JSON, SEED_RECORDINGS_JSON
 from tests.test_emulator_protocol import (
     ANCHOR,
     SEED_EVENTS_API,
-    SEED_EVENTS_JSON,
     SEED_RECORDINGS_API,
-    SEED_RECORDINGS_JSON,
     common_params,
     sign_request,
 )

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.cli import launch
-from ccc_tui.emulator import DEMO_INSTANCE_ID
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.profiles import session
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.demo import demo_client

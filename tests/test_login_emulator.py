@@ -3,34 +3,24 @@ port, which verifies signatures with the key pair given here."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import pytest
 
-from ccc_tui.cli import config_cmd, doctor, login
-from ccc_tui.emulator import DEMO_INSTANCE_ID
+from ccc_tui.cli import login
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import SECOND_INSTANCE_ID
 from ccc_tui.emulator.server import running_emulator
 from ccc_tui.profiles.config import load_config
 
-from .conftest import MemoryKeyring
+from .conftest import MemoryKeyring, cli
 
 pytestmark = pytest.mark.socket
 
 KEY_ID = "LTAIemulatorKey0007"
 SECRET = "emulator-secret-value"
-
-
-def cli(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="ccc-tui")
-    sub = parser.add_subparsers(dest="command", required=True)
-    for module in (config_cmd, login, login, doctor):
-        module.register(sub)
-    args = parser.parse_args(list(argv))
-    return int(args.handler(args))
 
 
 @pytest.fixture(scope="module")

@@ -15,20 +15,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from ccc_tui.api.models import Recording
 from ccc_tui.tui.widgets.recordings import RecordingsPane
+from tests.seeds import SEED_RECORDING_MODEL
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SEED = Recording(
-    file_name="153128491143400080327683.wav",
-    contact_id="2020927020",
-    description="20180711125511-小芳",
-    agent_id="293939422320312215",
-    agent_name="小芳",
-    calling_number="80327683",
-    called_number="15588886666",
-    contact_type="Outbound",
-    start=datetime.fromtimestamp(1531284911, UTC),  # 12:55:11 in Shanghai
-    duration=10,
-)
+SEED = SEED_RECORDING_MODEL  # 12:55:11 in Shanghai
 SECOND = Recording(
     file_name="153128493000100080327683.wav",
     contact_id="2020927020",

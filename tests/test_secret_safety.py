@@ -4,7 +4,6 @@ tracebacks rendered with locals (stdlib and Rich), nor any file written on disk.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import logging
@@ -19,25 +18,16 @@ import pytest
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.errors import AuthenticationError, CccError, CredentialsError
 from ccc_tui.api.models import Instance
-from ccc_tui.cli import config_cmd, doctor, login
+from ccc_tui.cli import login
 from ccc_tui.profiles import credentials as cred
 from ccc_tui.profiles import keyring_store, session
 
-from .conftest import MemoryKeyring
+from .conftest import MemoryKeyring, cli
 
 SECRET = "Zq9xDISTINCTIVEsecret7Yx"
 TOKEN = "CAISdistinctiveStsToken42"
 KEY_ID = "LTAIsafetyKey00099"
 NEEDLES = (SECRET, TOKEN)
-
-
-def cli(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="ccc-tui")
-    sub = parser.add_subparsers(dest="command", required=True)
-    for module in (config_cmd, login, login, doctor):
-        module.register(sub)
-    args = parser.parse_args(list(argv))
-    return int(args.handler(args))
 
 
 def assert_clean(text: str, where: str = "") -> None:

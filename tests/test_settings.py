@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.client import CccClient
-from ccc_tui.emulator import DEMO_INSTANCE_ID
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import SECOND_INSTANCE_ID
 from ccc_tui.profiles import diagnostics, session
 from ccc_tui.profiles.config import Target, config_path
@@ -77,7 +77,7 @@ def emulator_client_factory(
     key_pairs: dict[str, str],
 ) -> Callable[[AccessKey, Target], CccClient]:
     """session.open_client, but every request goes to an in-process emulator with these keys."""
-    from ccc_tui.emulator import create_app
+    from ccc_tui.emulator.app import create_app
 
     emulator = create_app(key_pairs=key_pairs)
 

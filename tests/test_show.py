@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from ccc_tui.cli.main import main
-from ccc_tui.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_ID
-from ccc_tui.emulator.dataset import SHOWCASE
+from ccc_tui.emulator.constants import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_ID
 from ccc_tui.emulator.server import running_emulator
+from ccc_tui.emulator.showcase import SHOWCASE
 
 CALL_KEYS = {
     "caller",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -21,75 +20,8 @@ from ccc_tui.api.models import (
     Recording,
     ReleaseReason,
 )
-
-# The JSON example responses of the two seed documents, verbatim.
-SEED_EVENTS_BODY: dict[str, Any] = {
-    "Data": {
-        "Caller": "80315543",
-        "Callee": "13501215646",
-        "CallType": "Outbound",
-        "ReleaseAgent": "agent",
-        "ReleaseReason": "487-Request Terminated",
-        "Events": {
-            "CallEventDetail": [
-                {
-                    "TimeStamp": "1555492246000",
-                    "Status": "Dialing",
-                    "AgentName": "cloudcallcenter",
-                    "Event": "Dial",
-                    "Duration": 9,
-                    "DetailData": {"EventType": "agent"},
-                    "CallMode": "Outbound",
-                },
-                {
-                    "TimeStamp": "1555492259000",
-                    "Status": "Handling",
-                    "AgentName": "cloudcallcenter",
-                    "Event": "End",
-                    "Duration": 16,
-                    "DetailData": {"HangUper": "byeSystem", "EventType": "agent"},
-                    "CallMode": "Outbound",
-                },
-                {
-                    "TimeStamp": "1555492259000",
-                    "AgentName": "cloudcallcenter",
-                    "Event": "Handle",
-                    "Duration": 0,
-                    "DetailData": {"EventType": "agent"},
-                    "CallMode": "Outbound",
-                },
-            ]
-        },
-        "StartTime": "1555492246000",
-    },
-    "HttpStatusCode": 200,
-    "RequestId": "7BEEA660-A45A-45E3-98CC-AFC65E715C23",
-    "Success": True,
-    "Code": "OK",
-}
-
-SEED_RECORDINGS_BODY: dict[str, Any] = {
-    "HttpStatusCode": 200,
-    "Recordings": {
-        "Recording": [
-            {
-                "FileDescription": "20180711125511-小芳",
-                "AgentName": "小芳",
-                "CalledNumber": "15588886666",
-                "CallingNumber": "80327683",
-                "FileName": "153128491143400080327683.wav",
-                "Duration": 10,
-                "ContactId": "2020927020",
-                "StartTime": 1531284911000,
-                "AgentId": "293939422320312215",
-                "ContactType": "Outbound",
-            }
-        ]
-    },
-    "RequestId": "0997CE25-94D3-41DE-8C7A-E6FCFD8C01E0",
-    "Success": True,
-    "Code": "OK",
-}
+from tests.seeds import SEED_EVENTS_BODY, SEED_RECORDINGS_BODY, seed_events_body
+from tests.seeds import SEED_RECORDING_MODEL as SEED_RECORDING
 
 T0 = datetime(2019, 4, 17, 9, 10, 46, tzinfo=UTC)  # 1555492246000 ms
 T1 = datetime(2019, 4, 17, 9, 10, 59, tzinfo=UTC)  # 1555492259000 ms
@@ -149,25 +81,6 @@ SEED_CALL = Call(
     recordings=(),
 )
 
-SEED_RECORDING = Recording(
-    file_name="153128491143400080327683.wav",
-    contact_id="2020927020",
-    description="20180711125511-小芳",
-    agent_id="293939422320312215",
-    agent_name="小芳",
-    calling_number="80327683",
-    called_number="15588886666",
-    contact_type="Outbound",
-    start=REC_START,
-    duration=10,
-    quality_check_task_id="",
-    quality_check_tid="",
-)
-
-
-def seed_events() -> dict[str, Any]:
-    return copy.deepcopy(SEED_EVENTS_BODY)
-
 
 def one_event(**fields: Any) -> dict[str, Any]:
     """A timeline body holding a single event with the given fields."""
@@ -205,7 +118,7 @@ def test_seed_recording_parses_into_exactly_the_expected_model() -> None:
 
 
 def test_events_sharing_a_timestamp_keep_the_server_order() -> None:
-    body = seed_events()
+    body = seed_events_body()
     dial, end, handle = body["Data"]["Events"]["CallEventDetail"]
     body["Data"]["Events"]["CallEventDetail"] = [handle, end, dial]
     call = v2017.parse_call(body, "1096645650")

@@ -28,7 +28,8 @@ from ccc_tui.api.models import (
     Page,
     Recording,
 )
-from tests.test_v2017 import INSTANCE, SEED_EVENTS_BODY, SEED_RECORDINGS_BODY
+from tests.seeds import SEED_EVENTS_BODY, SEED_RECORDINGS_BODY
+from tests.test_v2017 import INSTANCE
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FAST = settings(

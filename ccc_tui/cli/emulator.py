@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from ccc_tui.emulator import (
+from ccc_tui.emulator.constants import (
     DEFAULT_PORT,
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
@@ -59,8 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def banner(url: str, faults_text: str) -> list[str]:
     """The start-up lines: one fact each, so they can be read or grepped."""
-    from ccc_tui.emulator.dataset import SHOWCASE
     from ccc_tui.emulator.server import is_loopback
+    from ccc_tui.emulator.showcase import SHOWCASE
 
     host = url.split("//", 1)[1].rsplit(":", 1)[0].strip("[]")
     local = url if is_loopback(host) else f"http://127.0.0.1:{url.rsplit(':', 1)[1]}"

@@ -21,18 +21,17 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
 from ccc_tui.api import signing
-from ccc_tui.emulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_ID, audio
+from ccc_tui.emulator.audio import wav_bytes
 from ccc_tui.emulator.bodies import to_json, to_xml
-from ccc_tui.emulator.dataset import (
-    CST,
-    DAY_MS,
+from ccc_tui.emulator.constants import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_ID
+from ccc_tui.emulator.dataset import CST, DAY_MS, Dataset
+from ccc_tui.emulator.faults import Decision, Faults
+from ccc_tui.emulator.seeds import (
     SEED_EVENTS_CONTACT_ID,
     SEED_EVENTS_REQUEST_ID,
     SEED_RECORDING_CONTACT_ID,
     SEED_RECORDINGS_REQUEST_ID,
-    Dataset,
 )
-from ccc_tui.emulator.faults import Decision, Faults
 
 API_VERSION = "2017-07-05"
 TIMESTAMP_TOLERANCE = timedelta(minutes=15)
@@ -459,7 +458,7 @@ class EmulatorApp:
                 send, 404, "NoSuchKey", "The specified key does not exist.", request_id, head
             )
             return
-        data = audio.wav_bytes(file_name, recording.get("Duration"))
+        data = wav_bytes(file_name, recording.get("Duration"))
         modified = datetime.fromtimestamp(int(recording.get("StartTime", 0)) / 1000, UTC)
         headers = [
             (b"content-type", b"audio/wav"),

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from ccc_tui.api.endpoints import is_loopback_host
-from ccc_tui.emulator import DEFAULT_PORT
 from ccc_tui.emulator.app import Clock, EmulatorApp, create_app
+from ccc_tui.emulator.constants import DEFAULT_PORT
 from ccc_tui.emulator.dataset import Dataset
 from ccc_tui.emulator.faults import Faults
 

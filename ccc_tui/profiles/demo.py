@@ -8,15 +8,15 @@ from typing import Any
 
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.client import CccClient
-from ccc_tui.emulator import (
+from ccc_tui.emulator.app import create_app
+from ccc_tui.emulator.constants import (
     DEFAULT_PORT,
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
     DEMO_INSTANCE_ID,
-    Faults,
-    create_app,
 )
 from ccc_tui.emulator.dataset import Dataset
+from ccc_tui.emulator.faults import Faults
 
 # The in-process transport answers every request itself; this URL only names the emulator.
 DEMO_ENDPOINT = f"http://127.0.0.1:{DEFAULT_PORT}"

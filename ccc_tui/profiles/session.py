@@ -76,7 +76,7 @@ def context_for_target(target: Target) -> AppContext:
 
 
 def demo_context() -> AppContext:
-    from ccc_tui.emulator import DEMO_INSTANCE_ID
+    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 
     return AppContext(
         instance_id=DEMO_INSTANCE_ID,
