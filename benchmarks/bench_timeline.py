@@ -334,12 +334,12 @@ async def main() -> None:
             f" — budget {FIRST_PAINT_MS:.0f} ms: {verdict(worst, FIRST_PAINT_MS)}"
         )
         results = await scroll_steps(call, size, args.steps)
-        for key, (work, ours, cpu, lines) in results.items():
+        for key, (work, ours, cpu, rendered) in results.items():
             judged = not key.startswith("x") and "floor" not in key
             print(
                 f"{size[0]}x{size[1]} step {key}: handler + frame {work:.2f} ms (of which the"
                 f" widget's render_line {ours:.2f} ms), CPU per press {cpu:.2f} ms,"
-                f" {lines:.0f} lines rendered"
+                f" {rendered:.0f} lines rendered"
                 + (f" — budget {STEP_MS:.0f} ms: {verdict(work, STEP_MS)}" if judged else "")
             )
     traced, rss = await memory(call, (200, 60), args.steps)

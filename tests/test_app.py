@@ -75,7 +75,7 @@ async def test_invalid_input_is_explained_before_any_request(tmp_path: Path) -> 
         assert isinstance(app.screen, SearchScreen)
         status = str(app.screen.query_one("#validation").render())
         assert "letters, digits" in status and "'/'" in status
-        assert app.client.request_count == 0
+        assert app.client is not None and app.client.request_count == 0
 
 
 async def test_pasted_id_with_spaces_and_newline_opens(tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ async def test_errors_show_code_hint_and_request_id_and_refresh_recovers(tmp_pat
         panel = app.screen.query_one(ErrorPanel)
         text = str(panel.render())
         assert not panel.has_class("-hidden")
-        assert app.screen.state == "failed"
+        assert isinstance(app.screen, CallScreen) and app.screen.state == "failed"
         assert "ServiceUnavailable" in text or "InternalError" in text
         assert "Request id:" in text and "Hint:" in text
         faults.error_rate = 0
@@ -197,10 +197,10 @@ async def test_detail_panel_on_a_narrow_terminal(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         await pilot.press("j", "enter")
         await pilot.pause()
-        assert app.screen.detail_open
+        assert isinstance(app.screen, CallScreen) and app.screen.detail_open
         assert not app.screen.query_one("#timeline-column").display
         await pilot.press("escape")
-        assert not app.screen.detail_open
+        assert isinstance(app.screen, CallScreen) and not app.screen.detail_open
         assert app.screen.query_one("#timeline-column").display
         assert isinstance(app.screen, CallScreen)
 
@@ -328,8 +328,8 @@ async def test_palette_export_and_refresh(tmp_path: Path) -> None:
         assert isinstance(screen, CallScreen)
         before = screen.view
         await run_from_palette(pilot, "Refresh call")
-        assert app.screen is screen and screen.state == "ready"
-        assert screen.view is not None and screen.view is not before
+        assert screen.state == "ready" and screen.view is not None and screen.view is not before
+        assert app.screen is screen
 
 
 async def test_palette_download_recording(tmp_path: Path) -> None:

@@ -245,7 +245,7 @@ def test_unknown_events_fall_back_on_their_lane() -> None:
 
 def test_event_span_of_a_foreign_event() -> None:
     c = seed()
-    copy = CallEvent(**{f: getattr(c.events[0], f) for f in ("time", "event", "lane", "duration", "status")})  # type: ignore[arg-type]
+    copy = CallEvent(**{f: getattr(c.events[0], f) for f in ("time", "event", "lane", "duration", "status")})
     assert event_span(c, copy) == (0, 9)  # an equal copy is found
     with pytest.raises(ValueError):
         event_span(c, ev(99, "Talk"))

@@ -173,7 +173,8 @@ class PhaseSummary:
     segments: tuple[PhaseSegment, ...] = field(default=(), repr=False)
 
     def duration(self, phase: Phase) -> timedelta:
-        return getattr(self, phase.value)  # the field names are the phase values
+        value: timedelta = getattr(self, phase.value)  # the field names are the phase values
+        return value
 
     def items(self, *, include_zero: bool = False) -> list[tuple[Phase, timedelta]]:
         """(phase, time) in the order a call goes through them."""

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, Static
 
 from ccc_tui.api.client import CccClient
@@ -181,7 +182,7 @@ class CallScreen(Screen[None]):
         """Show the parts that fit the state: loading, ready, empty (unknown contact) or failed."""
         state = self.state
         ready = state == "ready"
-        shown = {
+        shown: dict[type[Widget], bool] = {
             CallSummary: ready,
             PhaseBar: ready,
             RecordingsPane: ready,

@@ -580,7 +580,7 @@ class EventTimeline(ScrollView, can_focus=True):
         if index is not None and event is not None:
             self.post_message(self.EventSelected(self, event, index))
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y < self.HEADER_ROWS:
             return
