@@ -282,9 +282,7 @@ class EventTimeline(ScrollView, can_focus=True):
     }
     """
 
-    class CursorMoved(Message):
-        """The cursor is on another event (or on none, when a filter hides everything)."""
-
+    class _EventMessage(Message):
         def __init__(
             self, timeline: EventTimeline, event: CallEvent | None, index: int | None
         ) -> None:
@@ -297,18 +295,17 @@ class EventTimeline(ScrollView, can_focus=True):
         def control(self) -> EventTimeline:
             return self.timeline
 
-    class EventSelected(Message):
+    class CursorMoved(_EventMessage):
+        """The cursor is on another event (or on none, when a filter hides everything)."""
+
+    class EventSelected(_EventMessage):
         """The user opened an event (enter, or a click on its row)."""
 
-        def __init__(self, timeline: EventTimeline, event: CallEvent, index: int) -> None:
-            super().__init__()
-            self.timeline = timeline
-            self.event = event
-            self.index = index  # into call.events
+        event: CallEvent
+        index: int
 
-        @property
-        def control(self) -> EventTimeline:
-            return self.timeline
+        def __init__(self, timeline: EventTimeline, event: CallEvent, index: int) -> None:
+            super().__init__(timeline, event, index)
 
     def __init__(
         self,
