@@ -45,6 +45,7 @@ def build_app(
     initial_contact: str | None = None,
     faults: Faults | None = None,
     history: bool = False,
+    language: str = "en",
 ) -> CccApp:
     clock = count(1_793_000_000_000, 1000)
     store = HistoryStore(data_dir / "history.sqlite3", now_ms=lambda: next(clock))
@@ -55,6 +56,7 @@ def build_app(
         label="demo instance",
         demo=True,
         tz=ZONE,
+        language=language,
         download_dir=data_dir / "downloads",
     )
     client = demo_client(

@@ -18,6 +18,7 @@ from ccc_tui.tui.screens.help import HelpScreen
 from ccc_tui.tui.screens.search import SearchScreen
 from ccc_tui.tui.widgets.error_panel import ErrorPanel
 from ccc_tui.tui.widgets.history import HistoryTable
+from ccc_tui.tui.widgets.phase_bar import PhaseBar
 from ccc_tui.tui.widgets.recordings import RecordingsPane
 from ccc_tui.tui.widgets.timeline import EventTimeline
 from tests.apphelpers import INBOUND_TRANSFER, build_app
@@ -74,7 +75,7 @@ async def test_invalid_input_is_explained_before_any_request(tmp_path: Path) -> 
         assert isinstance(app.screen, SearchScreen)
         status = str(app.screen.query_one("#validation").render())
         assert "letters, digits" in status and "'/'" in status
-        assert app.client.request_count == 0
+        assert app.client is not None and app.client.request_count == 0
 
 
 async def test_pasted_id_with_spaces_and_newline_opens(tmp_path: Path) -> None:
@@ -162,7 +163,7 @@ async def test_errors_show_code_hint_and_request_id_and_refresh_recovers(tmp_pat
         panel = app.screen.query_one(ErrorPanel)
         text = str(panel.render())
         assert not panel.has_class("-hidden")
-        assert app.screen.state == "failed"
+        assert isinstance(app.screen, CallScreen) and app.screen.state == "failed"
         assert "ServiceUnavailable" in text or "InternalError" in text
         assert "Request id:" in text and "Hint:" in text
         faults.error_rate = 0
@@ -196,10 +197,10 @@ async def test_detail_panel_on_a_narrow_terminal(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         await pilot.press("j", "enter")
         await pilot.pause()
-        assert app.screen.detail_open
+        assert isinstance(app.screen, CallScreen) and app.screen.detail_open
         assert not app.screen.query_one("#timeline-column").display
         await pilot.press("escape")
-        assert not app.screen.detail_open
+        assert isinstance(app.screen, CallScreen) and not app.screen.detail_open
         assert app.screen.query_one("#timeline-column").display
         assert isinstance(app.screen, CallScreen)
 
@@ -273,3 +274,83 @@ async def test_palette_toggles_the_theme(tmp_path: Path) -> None:
         app.action_toggle_dark()
         await pilot.pause()
         assert app.current_theme.dark is not dark
+
+
+# ── the call screen's palette commands, run through the palette as a user would ────────────
+
+CALL_COMMANDS = (
+    "Copy contact id",
+    "Copy call as JSON",
+    "Export call",
+    "Refresh call",
+    "Download recording",
+)
+
+
+async def run_from_palette(pilot, title: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*title)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await wait_loaded(pilot)
+
+
+async def test_call_screen_palette_lists_every_tested_command(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallScreen)
+        assert screen.query_one(RecordingsPane).selected is not None
+        titles = tuple(command.title for command in screen.palette_commands())
+        assert titles == CALL_COMMANDS  # a new command needs a case below
+
+
+async def test_palette_copy_commands(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await run_from_palette(pilot, "Copy contact id")
+        assert app.clipboard == "2020927020"
+        await run_from_palette(pilot, "Copy call as JSON")
+        assert json.loads(app.clipboard)["contact_id"] == "2020927020"
+        assert isinstance(app.screen, CallScreen)
+
+
+async def test_palette_export_and_refresh(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await run_from_palette(pilot, "Export call")
+        assert (tmp_path / "downloads" / "call-2020927020.md").exists()
+        screen = app.screen
+        assert isinstance(screen, CallScreen)
+        before = screen.view
+        await run_from_palette(pilot, "Refresh call")
+        assert screen.state == "ready" and screen.view is not None and screen.view is not before
+        assert app.screen is screen
+
+
+async def test_palette_download_recording(tmp_path: Path) -> None:
+    # It used to call the download worker with an argument it does not take and crash the app.
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        pane = app.screen.query_one(RecordingsPane)
+        name = pane.recordings[0].file_name
+        await run_from_palette(pilot, "Download recording")
+        await until(pilot, lambda: pane.saved_path(name) is not None)
+        saved = pane.saved_path(name)
+        assert saved is not None and saved.read_bytes().startswith(b"RIFF")
+        assert app.is_running and isinstance(app.screen, CallScreen)
+
+
+async def test_call_screen_speaks_the_chosen_language(tmp_path: Path) -> None:
+    # The phase legend stayed English while the timeline beside it was Chinese.
+    app = build_app(tmp_path, initial_contact=INBOUND_TRANSFER, language="zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        bar = app.screen.query_one(PhaseBar)
+        assert "排队" in bar.legend() and "Queue" not in bar.legend()
+        assert "通话" in bar.legend()

@@ -245,16 +245,17 @@ def test_unknown_events_fall_back_on_their_lane() -> None:
 
 def test_event_span_of_a_foreign_event() -> None:
     c = seed()
-    copy = CallEvent(**{f: getattr(c.events[0], f) for f in ("time", "event", "lane", "duration", "status")})  # type: ignore[arg-type]
+    copy = CallEvent(**{f: getattr(c.events[0], f) for f in ("time", "event", "lane", "duration", "status")})
     assert event_span(c, copy) == (0, 9)  # an equal copy is found
     with pytest.raises(ValueError):
         event_span(c, ev(99, "Talk"))
 
 
-def test_analysis_is_cached_per_call_object() -> None:
+def test_analysis_is_computed_afresh_per_call() -> None:
+    # No module-level cache: one CallView per loaded call holds the analysis.
     c = seed()
-    assert analyse(c) is analyse(c)
-    assert analyse(seed()) is not analyse(c)
+    assert analyse(c) is not analyse(c)
+    assert analyse(c).order == analyse(c).order
 
 
 def test_phases_module_imports_no_textual() -> None:

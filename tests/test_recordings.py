@@ -94,7 +94,7 @@ async def test_rows_render_with_times_in_the_given_zone() -> None:
         assert "2:05" in row_text(app, 1)
         assert any(c.startswith("1531284") and c.endswith(".wav") for c in first)
         assert "contact 2020927020" in str(pane.border_title)
-        assert "Asia/Shanghai UTC+8" in str(pane.border_subtitle)
+        assert "Asia/Shanghai (UTC+08:00)" in str(pane.border_subtitle)
         assert "2018-07-11" in str(pane.border_subtitle)
         assert pane.selected == SEED
         assert "80327683 → 15588886666" in detail(app)

@@ -99,7 +99,7 @@ def test_text_output_shows_summary_events_and_recordings(
     code, out, _ = run_cli(["show", "2020927020", "--demo", "--tz", "Asia/Shanghai"], capsys)
     assert code == 0
     assert "80327683 → 15588886666" in out
-    assert "2018-07-11 12:55:05 CST (UTC+08:00)" in out
+    assert "2018-07-11 12:55:05 Asia/Shanghai (UTC+08:00)" in out
     assert "153128491143400080327683.wav" in out
     assert "Recordings (1)" in out
 

@@ -5,7 +5,7 @@ The call builders here are also used by test_timeline_snapshots.py.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,8 @@ from textual.widgets import Static
 
 from ccc_tui.api.models import Call, CallEvent, Lane
 from ccc_tui.calls.phases import Phase
+from ccc_tui.calls.view import CallView
+from ccc_tui.calls.zone import zone_label
 from ccc_tui.tui.widgets.event_detail import EventDetail, event_fields, raw_json
 from ccc_tui.tui.widgets.phase_bar import PhaseBar, allocate_cells
 from ccc_tui.tui.widgets.timeline import (
@@ -24,7 +26,6 @@ from ccc_tui.tui.widgets.timeline import (
     EventTimeline,
     bar_runs,
     plan_columns,
-    zone_caption,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -125,6 +126,10 @@ def big_call(count: int) -> Call:
     return Call("big", start=start, events=tuple(events))
 
 
+def view_of(call: Call, *, tz: tzinfo | None = SHANGHAI, language: str = "en") -> CallView:
+    return CallView.of(call, tz=tz, language=language)
+
+
 # ── a host app ─────────────────────────────────────────────────────────────────────────────
 
 
@@ -141,7 +146,8 @@ class Host(App[None]):
         self.messages: list[Message] = []
 
     def compose(self) -> ComposeResult:
-        yield EventTimeline(self.call, tz=self.tz, language=self.language)
+        view = None if self.call is None else view_of(self.call, tz=self.tz, language=self.language)
+        yield EventTimeline(view)
 
     def on_mount(self) -> None:
         self.query_one(EventTimeline).focus()
@@ -334,15 +340,13 @@ async def test_times_follow_the_chosen_zone() -> None:
     async with app.run_test(size=(100, 24)) as pilot:
         await pilot.pause()
         timeline = app.query_one(EventTimeline)
-        assert "UTC (UTC+00:00)" in lines(timeline)[0]
+        assert lines(timeline)[0].startswith(" UTC · ")
         assert event_rows(timeline)[0].lstrip(" ▸").startswith("09:10:46")
-        timeline.set_call(seed_call(), tz=SHANGHAI)
+        timeline.set_view(view_of(seed_call(), tz=SHANGHAI))
         await pilot.pause()
         assert event_rows(timeline)[0].lstrip(" ▸").startswith("17:10:46")
-        timeline.set_call(seed_call())  # tz not given: kept
-        await pilot.pause()
-        assert "Asia/Shanghai" in lines(timeline)[0]
-        timeline.set_call(seed_call(), tz=None)  # None: the machine's zone
+        assert lines(timeline)[0].startswith(" Asia/Shanghai (UTC+08:00) · ")
+        timeline.set_view(view_of(seed_call(), tz=None))  # None: the machine's zone
         await pilot.pause()
         assert lines(timeline)[0].startswith(" local time")
 
@@ -386,16 +390,16 @@ async def test_filter_by_text() -> None:
         timeline.filter("李娜")
         await pilot.pause()
         # Her own events, and the transfer to her (a detail field).
-        assert timeline.visible_indices == (5, 6, 7, 9, 10)
+        assert tuple(timeline.visible_indices) == (5, 6, 7, 9, 10)
         assert "filter “李娜”: 5 of 11" in lines(timeline)[0]
         timeline.filter("talk")  # case-insensitive, over the event code
-        assert timeline.visible_indices == (4, 7)
+        assert tuple(timeline.visible_indices) == (4, 7)
         timeline.filter("通话")  # the Chinese label
-        assert timeline.visible_indices == (4, 7)
+        assert tuple(timeline.visible_indices) == (4, 7)
         timeline.filter("主菜单")  # a detail value
-        assert timeline.visible_indices == (0,)
+        assert tuple(timeline.visible_indices) == (0,)
         timeline.filter("ringing 李娜")  # all words must match
-        assert timeline.visible_indices == (6,)
+        assert tuple(timeline.visible_indices) == (6,)
         timeline.filter("  ")
         assert timeline.row_count == 11
 
@@ -405,17 +409,17 @@ async def test_filter_by_lane() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         timeline = app.query_one(EventTimeline)
         timeline.filter("lane:queue")
-        assert timeline.visible_indices == (1, 2)
+        assert tuple(timeline.visible_indices) == (1, 2)
         timeline.filter("ivr")
-        assert timeline.visible_indices == (0,)
+        assert tuple(timeline.visible_indices) == (0,)
         timeline.filter("QUEUE")
-        assert timeline.visible_indices == (1, 2)
+        assert tuple(timeline.visible_indices) == (1, 2)
         timeline.filter("agent")  # the lane, not the word (as in "agent's phone rang")
-        assert timeline.visible_indices == tuple(range(3, 11))
+        assert tuple(timeline.visible_indices) == tuple(range(3, 11))
         timeline.filter("lane:agent 张伟")
-        assert timeline.visible_indices == (3, 4, 5, 8)
+        assert tuple(timeline.visible_indices) == (3, 4, 5, 8)
         timeline.filter("lane:other")
-        assert timeline.visible_indices == ()
+        assert tuple(timeline.visible_indices) == ()
         await pilot.pause()
 
 
@@ -459,7 +463,7 @@ async def test_empty_and_missing_calls() -> None:
         timeline = app.query_one(EventTimeline)
         await pilot.pause()
         assert "No call loaded." in event_rows(timeline)[0]
-        timeline.set_call(Call("nothing"))
+        timeline.set_view(view_of(Call("nothing")))
         await pilot.pause()
         assert "This call has no events." in event_rows(timeline)[0]
         await pilot.press("j", "G", "enter")
@@ -470,9 +474,9 @@ async def test_reloading_the_same_contact_keeps_the_cursor() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         timeline = app.query_one(EventTimeline)
         await pilot.press("j", "j")
-        timeline.set_call(inbound_call())
+        timeline.set_view(view_of(inbound_call()))
         assert timeline.selected_index == 2
-        timeline.set_call(seed_call())
+        timeline.set_view(view_of(seed_call()))
         assert timeline.selected_index == 0
 
 
@@ -500,7 +504,7 @@ class CountingHost(App[None]):
         self.call = call
 
     def compose(self) -> ComposeResult:
-        yield CountingTimeline(self.call, tz=SHANGHAI)
+        yield CountingTimeline(view_of(self.call))
 
     def on_mount(self) -> None:
         self.query_one(EventTimeline).focus()
@@ -584,11 +588,14 @@ def test_bar_runs() -> None:
     assert bar_runs(0, 1, 0) == []
 
 
-def test_zone_caption() -> None:
+def test_zone_label() -> None:
     moment = datetime(2024, 7, 1, tzinfo=UTC)
-    assert zone_caption(SHANGHAI, moment) == "Asia/Shanghai (UTC+08:00)"
-    assert zone_caption(ZoneInfo("America/New_York"), moment) == "America/New_York (UTC-04:00)"
-    assert zone_caption(None, moment).startswith("local time")
+    assert zone_label(SHANGHAI, moment) == "Asia/Shanghai (UTC+08:00)"
+    assert zone_label(ZoneInfo("America/New_York"), moment) == "America/New_York (UTC-04:00)"
+    assert zone_label(ZoneInfo("America/New_York"), moment.replace(month=1)).endswith("-05:00)")
+    assert zone_label(None, moment).startswith("local time")
+    assert zone_label(UTC, moment) == zone_label(ZoneInfo("UTC"), moment) == "UTC"
+    assert zone_label(timezone(timedelta(hours=5, minutes=45)), moment) == "UTC+05:45"
 
 
 def test_allocate_cells() -> None:
@@ -602,13 +609,16 @@ def test_allocate_cells() -> None:
 
 
 class PanelHost(App[None]):
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: Call, language: str = "en") -> None:
         super().__init__()
-        self.call = call
+        self.view = view_of(call, language=language)
 
     def compose(self) -> ComposeResult:
-        yield PhaseBar(self.call)
-        yield EventDetail(tz=SHANGHAI)
+        yield PhaseBar(self.view)
+        yield EventDetail()
+
+    def on_mount(self) -> None:
+        self.query_one(EventDetail).set_view(self.view)
 
 
 async def test_phase_bar() -> None:
@@ -623,14 +633,25 @@ async def test_phase_bar() -> None:
         assert "IVR" in top and "Total 4:52" in top
         assert "Queue" in bottom and "Talk" in bottom
         assert bar.summary is not None and bar.summary.duration(Phase.TALK).seconds == 213
-        bar.set_call(Call("empty"))
+        bar.set_view(view_of(Call("empty")))
         await pilot.pause()
         assert bar.legend() == "No timed events"
 
 
+async def test_phase_bar_speaks_the_view_language() -> None:
+    # The legend used to stay English while the timeline beside it was Chinese.
+    app = PanelHost(inbound_call(), language="zh")
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(PhaseBar)
+        assert bar.legend().startswith("IVR 0:12 · 排队 0:40 · 振铃 0:12 · 通话 3:33")
+        top, bottom = (strip.text for strip in bar.render_lines(bar.region.reset_offset)[:2])
+        assert "排队" in top and "通话" in bottom and "Queue" not in top
+
+
 def test_event_fields_cover_everything() -> None:
     call = inbound_call()
-    fields = dict(event_fields(call.events[9], call=call, tz=SHANGHAI))
+    fields = dict(event_fields(call.events[9], view_of(call)))
     assert fields["Time"] == "2024-03-05 09:34:37 Asia/Shanghai (UTC+08:00)"
     assert fields["Offset"] == "+4:37"
     assert fields["Lane"] == "agent  坐席"
@@ -640,9 +661,9 @@ def test_event_fields_cover_everything() -> None:
     assert fields["Hang-upper"] == "customer"
     assert fields["Agent"] == "李娜"
     assert fields["Duration"] == "15s"
-    transfer = dict(event_fields(call.events[5], call=call))
+    transfer = dict(event_fields(call.events[5], view_of(call)))
     assert transfer["TransferTo"] == "李娜"  # every details key
-    waiting = dict(event_fields(call.events[2], call=call))
+    waiting = dict(event_fields(call.events[2], view_of(call)))
     assert waiting["Duration"] == "~32s (until the next event)"
 
 
@@ -679,7 +700,7 @@ async def test_event_detail_toggles_raw_json() -> None:
         fields = app.query_one("#event-detail-fields", Static)
         await pilot.pause()
         assert "No event selected." in _static_text(fields)
-        detail.set_event(call, call.events[5])
+        detail.set_event(app.view.call.events[5])
         detail.focus()
         await pilot.pause()
         shown = _static_text(fields)

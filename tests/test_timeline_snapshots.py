@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.pilot import Pilot
 
 from ccc_tui.api.models import Call
+from ccc_tui.calls.view import CallView as ShownCall
 from ccc_tui.tui.widgets.event_detail import EventDetail
 from ccc_tui.tui.widgets.phase_bar import PhaseBar
 from ccc_tui.tui.widgets.timeline import EventTimeline
@@ -43,7 +44,7 @@ class CallView(App[None]):
         select: int | None = None,
     ) -> None:
         super().__init__()
-        self.call = call
+        self.view = ShownCall.of(call, tz=SHANGHAI)
         self.filter_text = filter_text
         self.detail = detail
         self.raw = raw
@@ -51,11 +52,11 @@ class CallView(App[None]):
         self.select = select
 
     def compose(self) -> ComposeResult:
-        yield PhaseBar(self.call)
+        yield PhaseBar(self.view)
         with Horizontal(id="body"):
-            yield EventTimeline(self.call, tz=SHANGHAI)
+            yield EventTimeline(self.view)
             if self.detail:
-                yield EventDetail(tz=SHANGHAI)
+                yield EventDetail()
 
     def on_mount(self) -> None:
         self.set_class(self.detail_only, "-detail-only")
@@ -68,11 +69,11 @@ class CallView(App[None]):
         if self.detail:
             detail = self.query_one(EventDetail)
             detail.show_raw = self.raw
-            detail.set_event(self.call, timeline.selected_event)
+            detail.set_view(self.view, timeline.selected_event)
 
     def on_event_timeline_cursor_moved(self, message: EventTimeline.CursorMoved) -> None:
         if self.detail:
-            self.query_one(EventDetail).set_event(self.call, message.event)
+            self.query_one(EventDetail).set_event(message.event)
 
 
 def press(*keys: str) -> Callable[[Pilot[None]], object]:

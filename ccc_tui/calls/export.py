@@ -14,7 +14,15 @@ from typing import Any
 from ccc_tui.api.catalogue import event_description, event_label
 from ccc_tui.api.models import Call, CallEvent, Recording
 from ccc_tui.calls.phases import phase_label, phase_summary
-from ccc_tui.calls.text import fit, format_clock, format_duration, format_offset, safe_text
+from ccc_tui.calls.text import (
+    cell_width,
+    fit,
+    format_clock,
+    format_duration,
+    format_offset,
+    safe_text,
+)
+from ccc_tui.calls.zone import format_local
 
 MAX_CELL = 60  # longest value shown in a text or Markdown table cell
 
@@ -23,22 +31,6 @@ def iso_utc(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def local_time(moment: datetime | None, tz: tzinfo | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
-    if moment is None:
-        return "—"
-    shown = moment.astimezone(tz)
-    return f"{shown.strftime(fmt)} {zone_name(shown)}"
-
-
-def zone_name(moment: datetime) -> str:
-    name = moment.tzname() or ""
-    offset = moment.strftime("%z")
-    pretty = f"{offset[:3]}:{offset[3:]}" if offset else ""
-    if not name or name.startswith(("+", "-")):
-        return f"UTC{pretty}" if pretty else "UTC"
-    return f"{name} (UTC{pretty})" if pretty and name != "UTC" else name
 
 
 # ---- JSON Lines ------------------------------------------------------------------------------
@@ -120,7 +112,7 @@ def _summary_lines(call: Call, tz: tzinfo | None, language: str = "en") -> list[
     rows = [
         ("Contact", f"{safe_text(call.contact_id, 64)} · {direction}"),
         ("Parties", f"{safe_text(call.caller, 40) or '?'} → {safe_text(call.callee, 40) or '?'}"),
-        ("Started", local_time(call.start, tz)),
+        ("Started", format_local(call.start, tz)),
         ("Duration", format_duration(call.duration.total_seconds()) if call.duration else "—"),
         ("Release", _release_line(call)),
     ]
@@ -148,7 +140,7 @@ def _event_rows(call: Call, tz: tzinfo | None, language: str) -> list[list[str]]
         offset = format_offset(e.time - origin) if e.time and origin else ""
         rows.append(
             [
-                e.time.astimezone(tz).strftime("%H:%M:%S") if e.time else "—",
+                format_local(e.time, tz, "%H:%M:%S", zone=False),
                 offset,
                 e.lane.value.upper(),
                 safe_text(event_label(e.event, language), 24),
@@ -166,7 +158,7 @@ def _recording_rows(call: Call, tz: tzinfo | None) -> list[list[str]]:
         [
             safe_text(r.file_name, MAX_CELL),
             safe_text(r.agent_name, 24),
-            local_time(r.start, tz, "%Y-%m-%d %H:%M:%S").split(" (")[0],
+            format_local(r.start, tz, zone=False),  # the zone is on the "Started" line
             format_duration(r.duration) if r.duration is not None else "",
             safe_text(r.contact_type, 16),
             safe_text(r.description, 40),
@@ -181,8 +173,6 @@ RECORDING_HEADER = ["FILE", "AGENT", "START", "DUR", "TYPE", "DESCRIPTION"]
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     """Columns sized in display cells, so CJK names keep the table aligned."""
-    from ccc_tui.calls.text import cell_width
-
     widths = [max([cell_width(h)] + [cell_width(r[i]) for r in rows]) for i, h in enumerate(header)]
     keep = [i for i, w in enumerate(widths) if any(r[i] for r in rows) or i < 4]
     lines = []

@@ -173,7 +173,8 @@ class PhaseSummary:
     segments: tuple[PhaseSegment, ...] = field(default=(), repr=False)
 
     def duration(self, phase: Phase) -> timedelta:
-        return getattr(self, phase.value)  # the field names are the phase values
+        value: timedelta = getattr(self, phase.value)  # the field names are the phase values
+        return value
 
     def items(self, *, include_zero: bool = False) -> list[tuple[Phase, timedelta]]:
         """(phase, time) in the order a call goes through them."""
@@ -387,22 +388,12 @@ def _partition(
     )
 
 
-# A few recent calls, matched by identity: the timeline, the phase bar and the detail panel all
-# ask about the same call, and a Call (frozen, holding dicts) cannot be a hashable cache key.
-_CACHE: dict[int, tuple[Call, CallAnalysis]] = {}
-_CACHE_SIZE = 8
-
-
 def analyse(call: Call) -> CallAnalysis:
-    """Order, spans, axis and phase summary of `call` (cached for the last few calls)."""
-    entry = _CACHE.get(id(call))
-    if entry is not None and entry[0] is call:
-        return entry[1]
-    analysis = _build(call)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(call)] = (call, analysis)
-    return analysis
+    """Order, spans, axis and phase summary of `call`.
+
+    Not cached: the call screen builds one `CallView` per loaded call and every widget reads it.
+    """
+    return _build(call)
 
 
 def phase_summary(call: Call) -> PhaseSummary:

@@ -14,9 +14,11 @@ import re
 import unicodedata
 from datetime import timedelta
 from functools import lru_cache
+from typing import Literal
 
 __all__ = [
     "ELLIPSIS",
+    "Align",
     "cell_width",
     "char_width",
     "cut",
@@ -28,6 +30,8 @@ __all__ = [
 ]
 
 ELLIPSIS = "…"
+
+Align = Literal["left", "right", "center"]
 
 # A terminal acts on these rather than printing them. String sequences (OSC — which includes OSC 52
 # clipboard writes —, DCS, SOS, PM, APC) run to BEL or ST; an unterminated one is dropped to the end,
@@ -132,36 +136,64 @@ def cell_width(text: str) -> int:
     return sum(width for _, width in _clusters(text))
 
 
-def cut(text: str, width: int) -> str:
-    """`text` cut to at most `width` cells, ending in "…" when something was cut."""
+def _count(clusters: list[tuple[str, int]], width: int) -> tuple[int, int]:
+    """How many of `clusters`, from the front, fit in `width` cells, and the cells they take."""
+    used = 0
+    for taken, (_, w) in enumerate(clusters):
+        if used + w > width:
+            return taken, used
+        used += w
+    return len(clusters), used
+
+
+def _join(clusters: list[tuple[str, int]]) -> str:
+    return "".join(chunk for chunk, _ in clusters)
+
+
+def cut(text: str, width: int, *, where: Literal["end", "middle", "start"] = "end") -> str:
+    """`text` cut to at most `width` cells, "…" marking the cut when something was cut.
+
+    `where` the cut goes: at the end (the usual), in the middle (file names, which differ at the
+    end and keep their extension; under 6 cells it goes at the end) or at the start (a path,
+    whose file name matters most).
+    """
     if width <= 0:
         return ""
     if text.isascii() and text.isprintable():
-        return text if len(text) <= width else text[: width - 1] + ELLIPSIS
-    clusters = _clusters(text)
-    if sum(w for _, w in clusters) <= width:
-        return text
-    kept: list[str] = []
-    used = 0
-    for chunk, w in clusters:
-        if used + w > width - 1:  # keep one cell for the ellipsis
-            break
-        kept.append(chunk)
-        used += w
-    return "".join(kept) + ELLIPSIS
+        if len(text) <= width:
+            return text
+        clusters = [(char, 1) for char in text]
+    else:
+        clusters = _clusters(text)
+        if sum(w for _, w in clusters) <= width:
+            return text
+    room = width - 1  # one cell for the ellipsis
+    if where == "start":
+        back, _ = _count(clusters[::-1], room)
+        return ELLIPSIS + _join(clusters[len(clusters) - back :])
+    if where == "middle" and width >= 6:
+        back, used = _count(clusters[::-1], room // 2)
+        front, _ = _count(clusters, room - used)
+        return _join(clusters[:front]) + ELLIPSIS + _join(clusters[len(clusters) - back :])
+    front, _ = _count(clusters, room)
+    return _join(clusters[:front]) + ELLIPSIS
 
 
-def fit(value: object, width: int, *, align: str = "left") -> str:
+def fit(value: object, width: int, *, align: Align = "left") -> str:
     """`value` as safe text of exactly `width` cells: cut with "…" or padded with spaces.
 
     A wide character that would straddle the edge is left out and the gap padded, so columns of
-    CJK text stay aligned. `align` is "left" or "right".
+    CJK text stay aligned.
     """
     if width <= 0:
         return ""
     text = cut(safe_text(value), width)
-    pad = " " * (width - cell_width(text))
-    return pad + text if align == "right" else text + pad
+    pad = width - cell_width(text)
+    if align == "right":
+        return " " * pad + text
+    if align == "center":
+        return " " * (pad // 2) + text + " " * (pad - pad // 2)
+    return text + " " * pad
 
 
 def _whole_seconds(value: float | timedelta) -> float:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ccc_tui.calls.zone import zone_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,10 +21,8 @@ class AppContext:
 
     @property
     def zone_label(self) -> str:
-        now = datetime.now(self.tz).astimezone(self.tz)
-        name = getattr(self.tz, "key", None) or now.tzname() or "local"
-        offset = now.strftime("%z")
-        return f"{name} (UTC{offset[:3]}:{offset[3:]})" if offset else name
+        """The zone as every view of a call spells it, with today's offset."""
+        return zone_label(self.tz)
 
 
 def zone_from_name(name: str | None) -> tzinfo | None:

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, Static
 
 from ccc_tui.api.client import CccClient
@@ -27,6 +28,7 @@ from ccc_tui.calls.downloads import download_recording
 from ccc_tui.calls.export import call_to_dict, render_markdown
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.calls.players import describe_playing, explain_no_player, find_player, play
+from ccc_tui.calls.view import CallView
 from ccc_tui.profiles.config import downloads_dir
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.tui.widgets.call_summary import CallSummary
@@ -119,6 +121,7 @@ class CallScreen(Screen[None]):
         self.store = store
         self.context = context
         self.call: Call | None = None
+        self.view: CallView | None = None  # the loaded call as every widget shows it
         self.state = "loading"
         self.detail_open = False
         self.filter_open = False
@@ -127,7 +130,7 @@ class CallScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ContextBar(self.context, f"Call {self.contact_id}")
-        yield CallSummary(tz=self.context.tz, instance_id=self.context.instance_id, id="summary")
+        yield CallSummary(id="summary")
         yield PhaseBar(id="phases")
         yield ErrorPanel(classes="-hidden", id="error")
         yield LoadingIndicator()
@@ -146,7 +149,6 @@ class CallScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(EventTimeline).tz = self.context.tz
         self._show()
         if self.contact_id:
             self.action_refresh()
@@ -156,6 +158,7 @@ class CallScreen(Screen[None]):
         costs more than the whole API round trip in demo mode."""
         self.contact_id = contact_id
         self.call = None
+        self.view = None
         self.state = "loading"
         self.detail_open = False
         self.filter_open = False
@@ -179,7 +182,7 @@ class CallScreen(Screen[None]):
         """Show the parts that fit the state: loading, ready, empty (unknown contact) or failed."""
         state = self.state
         ready = state == "ready"
-        shown = {
+        shown: dict[type[Widget], bool] = {
             CallSummary: ready,
             PhaseBar: ready,
             RecordingsPane: ready,
@@ -241,6 +244,7 @@ class CallScreen(Screen[None]):
             return
         call = result.call
         self.call = call
+        view = self.view = CallView.of(call, tz=self.context.tz, language=self.context.language)
         self.state = "empty" if call.is_empty else "ready"
         self._show()
         if call.is_empty:
@@ -250,17 +254,12 @@ class CallScreen(Screen[None]):
                 "instance (press r to retry, esc to go back)."
             )
             return
-        self.query_one(CallSummary).set_call(call)
-        self.query_one(PhaseBar).set_call(call)
+        self.query_one(CallSummary).set_view(view)
+        self.query_one(PhaseBar).set_view(view)
         timeline = self.query_one(EventTimeline)
-        timeline.set_call(call, tz=self.context.tz, language=self.context.language)
-        self.query_one(RecordingsPane).set_recordings(
-            call.recordings, contact_id=self.contact_id, tz=self.context.tz
-        )
-        if call.events:
-            self.query_one(EventDetail).set_event(
-                call, call.events[0], tz=self.context.tz, language=self.context.language
-            )
+        timeline.set_view(view)
+        self.query_one(RecordingsPane).set_view(view)
+        self.query_one(EventDetail).set_view(view, timeline.selected_event)
         if not self.filter_open:
             timeline.focus()
         try:
@@ -276,18 +275,14 @@ class CallScreen(Screen[None]):
 
     @on(EventTimeline.CursorMoved)
     def follow_cursor(self, message: EventTimeline.CursorMoved) -> None:
-        if self.call is not None and message.event is not None:
-            self.query_one(EventDetail).set_event(
-                self.call, message.event, tz=self.context.tz, language=self.context.language
-            )
+        if self.view is not None and message.event is not None:
+            self.query_one(EventDetail).set_event(message.event)
 
     @on(EventTimeline.EventSelected)
     def open_detail(self, message: EventTimeline.EventSelected) -> None:
-        if self.call is None:
+        if self.view is None:
             return
-        self.query_one(EventDetail).set_event(
-            self.call, message.event, tz=self.context.tz, language=self.context.language
-        )
+        self.query_one(EventDetail).set_event(message.event)
         if not self.wide:
             self.detail_open = True
             self._show()
@@ -456,8 +451,8 @@ class CallScreen(Screen[None]):
         )
         pane = self.query_one(RecordingsPane)
         if pane.selected is not None:
+            # Through the pane, as the `d` key does: it refuses a second download of one file
+            # and shows the progress.
             yield SystemCommand(
-                "Download recording",
-                "Download the selected recording",
-                lambda: self.download(pane.selected, then_play=False),  # type: ignore[arg-type]
+                "Download recording", "Download the selected recording", pane.action_download
             )

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
-
 from rich.text import Text
 from textual.widgets import Static
 
-from ccc_tui.api.models import Call
-from ccc_tui.calls.export import local_time
 from ccc_tui.calls.text import format_duration, safe_text
+from ccc_tui.calls.view import CallView
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def summary_text(call: Call, *, tz: tzinfo | None, instance_id: str, wide: bool) -> Text:
+def summary_text(view: CallView, *, wide: bool) -> Text:
+    call = view.call
     text = Text(no_wrap=False, overflow="ellipsis")
     text.append(safe_text(call.contact_id, 64), style="bold")
     direction = safe_text(call.direction, 16) or "unknown direction"
@@ -28,7 +26,7 @@ def summary_text(call: Call, *, tz: tzinfo | None, instance_id: str, wide: bool)
         text.append(f"  via {safe_text(call.privacy_number, 24)}", style="dim")
     text.append("\n")
     text.append("Start ", style="dim")
-    text.append(local_time(call.start, tz))
+    text.append(view.time_text(call.start))
     text.append("   Duration ", style="dim")
     text.append(format_duration(call.duration.total_seconds()) if call.duration else "—")
     if wide:
@@ -57,21 +55,17 @@ class CallSummary(Static):
     }
     """
 
-    def __init__(self, *, tz: tzinfo | None, instance_id: str, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.tz = tz
-        self.instance_id = instance_id
-        self.call: Call | None = None
+        self.view: CallView | None = None
 
-    def set_call(self, call: Call) -> None:
-        self.call = call
-        self._render_call()
+    def set_view(self, view: CallView) -> None:
+        self.view = view
+        self._render_view()
 
     def on_resize(self) -> None:
-        if self.call is not None:
-            self._render_call()
+        self._render_view()
 
-    def _render_call(self) -> None:
-        assert self.call is not None
-        wide = self.size.width >= 100
-        self.update(summary_text(self.call, tz=self.tz, instance_id=self.instance_id, wide=wide))
+    def _render_view(self) -> None:
+        if self.view is not None:
+            self.update(summary_text(self.view, wide=self.size.width >= 100))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
@@ -18,10 +18,11 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label
-from ccc_tui.api.models import Call, CallEvent
-from ccc_tui.calls.phases import analyse, event_phase, phase_label
+from ccc_tui.api.models import CallEvent
+from ccc_tui.calls.phases import event_phase, phase_label
 from ccc_tui.calls.text import format_duration, format_offset, safe_text
-from ccc_tui.tui.widgets.timeline import KEEP, Keep, zone_caption
+from ccc_tui.calls.view import CallView
+from ccc_tui.calls.zone import format_local
 
 __all__ = ["EventDetail", "event_fields", "raw_json"]
 
@@ -44,28 +45,20 @@ def raw_json(raw: Mapping[str, Any]) -> str:
     return safe_text(text, multiline=True)
 
 
-def event_fields(
-    event: CallEvent,
-    *,
-    call: Call | None = None,
-    tz: tzinfo | None = None,
-    language: str = "en",
-) -> list[tuple[str, str]]:
+def event_fields(event: CallEvent, view: CallView | None = None) -> list[tuple[str, str]]:
     """(label, value) for every field of `event`, in reading order; values are safe text.
 
-    The event line always carries both the English code and the Chinese label; `language` picks
-    which comes first.
+    `view` (the call the event belongs to) gives the zone, the language and the offset; without
+    one, times are in the machine's zone. The event line always carries both the English code and
+    the Chinese label; the language picks which comes first.
     """
-    if isinstance(event.time, datetime):
-        moment = event.time if event.time.tzinfo else event.time.replace(tzinfo=UTC)
-        local = moment.astimezone(tz)
-        when = f"{local:%Y-%m-%d %H:%M:%S} {zone_caption(tz, moment)}"
-    else:
-        when = "—"
+    moment = event.time if isinstance(event.time, datetime) else None
+    when = view.time_text(moment) if view is not None else format_local(moment, None)
+    language = view.language if view is not None else "en"
     offset = "—"
     span_text = ""
-    if call is not None:
-        analysis = analyse(call)
+    if view is not None:
+        analysis = view.analysis
         try:
             index = analysis.index_of(event)
         except ValueError:
@@ -136,33 +129,14 @@ class EventDetail(VerticalScroll, can_focus=True):
     show_raw: reactive[bool] = reactive(False)
     """Show the event's raw JSON under its fields."""
 
-    def __init__(
-        self,
-        *,
-        tz: tzinfo | None = None,
-        language: str = "en",
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self._tz = tz
-        self._language = language
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._view: CallView | None = None
         self._event: CallEvent | None = None
-        self._call: Call | None = None
 
     @property
     def event(self) -> CallEvent | None:
         return self._event
-
-    @property
-    def tz(self) -> tzinfo | None:
-        return self._tz
-
-    @tz.setter
-    def tz(self, value: tzinfo | None) -> None:
-        self._tz = value
-        self._refresh_content()
 
     def compose(self) -> ComposeResult:
         yield Static(id="event-detail-fields")
@@ -171,25 +145,15 @@ class EventDetail(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self._refresh_content()
 
-    def set_event(
-        self,
-        call: Call | None,
-        event: CallEvent | None,
-        *,
-        tz: tzinfo | Keep | None = KEEP,
-        language: str | None = None,
-    ) -> None:
-        """Show `event` of `call` (None clears the panel; `call` gives the offset).
+    def set_view(self, view: CallView | None, event: CallEvent | None = None) -> None:
+        """Show `event` (None clears the panel) of the view's call, in its zone and language."""
+        self._view = view
+        self.set_event(event)
 
-        `tz` (None: the machine's zone) and `language` change those settings when given.
-        """
-        if not isinstance(tz, Keep):
-            self._tz = tz
-        if language is not None:
-            self._language = language
+    def set_event(self, event: CallEvent | None) -> None:
+        """Show another event of the same call (None clears the panel)."""
         changed = event is not self._event
         self._event = event
-        self._call = call
         self._refresh_content()
         if changed:
             self.scroll_home(animate=False)
@@ -222,7 +186,7 @@ class EventDetail(VerticalScroll, can_focus=True):
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(no_wrap=True, style=key_style)
         table.add_column(ratio=1, overflow="fold")
-        fields = event_fields(self._event, call=self._call, tz=self._tz, language=self._language)
+        fields = event_fields(self._event, self._view)
         for name, value in fields:
             table.add_row(Text(name), Text(value) if value else Text("—", style=empty_style))
         return table

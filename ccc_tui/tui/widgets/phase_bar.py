@@ -8,9 +8,9 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
-from ccc_tui.api.models import Call
-from ccc_tui.calls.phases import Phase, PhaseSummary, phase_label, phase_summary
+from ccc_tui.calls.phases import Phase, PhaseSummary, phase_label
 from ccc_tui.calls.text import format_clock
+from ccc_tui.calls.view import CallView
 
 __all__ = ["PhaseBar", "allocate_cells"]
 
@@ -84,31 +84,27 @@ class PhaseBar(Widget):
     """
 
     def __init__(
-        self,
-        call: Call | None = None,
-        *,
-        language: str = "en",
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
+        self, view: CallView | None = None, *, id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self._language = language
-        self._summary: PhaseSummary | None = phase_summary(call) if call is not None else None
+        super().__init__(id=id, classes=classes)
+        self._view = view
 
     @property
     def summary(self) -> PhaseSummary | None:
-        return self._summary
+        return self._view.analysis.summary if self._view is not None else None
 
-    def set_call(self, call: Call | None, *, language: str | None = None) -> None:
-        if language is not None:
-            self._language = language
-        self._summary = phase_summary(call) if call is not None else None
+    @property
+    def _language(self) -> str:
+        # The legend speaks the view's language, like the timeline beside it.
+        return self._view.language if self._view is not None else "en"
+
+    def set_view(self, view: CallView | None) -> None:
+        self._view = view
         self.refresh()
 
     def legend(self) -> str:
         """The first line as plain text (also handy for headless output and tests)."""
-        summary = self._summary
+        summary = self.summary
         if summary is None or summary.total.total_seconds() <= 0:
             return "No timed events"
         parts = [
@@ -120,7 +116,7 @@ class PhaseBar(Widget):
 
     def render(self) -> Text:
         width = self.content_region.width
-        summary = self._summary
+        summary = self.summary
         label_style = self.get_component_rich_style("phase-bar--label")
         if summary is None or summary.total.total_seconds() <= 0:
             return Text(self.legend(), style=label_style, no_wrap=True, overflow="ellipsis")

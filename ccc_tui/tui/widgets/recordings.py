@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import ClassVar
@@ -26,7 +26,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from ccc_tui.api.models import Recording
-from ccc_tui.calls.text import ELLIPSIS, format_clock, safe_text
+from ccc_tui.calls.text import cut, format_clock, safe_text
+from ccc_tui.calls.view import CallView
+from ccc_tui.calls.zone import to_local, zone_label
 
 __all__ = ["RecordingsPane"]
 
@@ -68,45 +70,7 @@ class _Column:
     right: bool = False
 
 
-# ---- text helpers (cell-aware, so CJK names keep the columns aligned) ----------------------------
-
-
-def _take(text: str, width: int, *, from_end: bool = False) -> str:
-    """The longest head (or tail) of `text` that fits in `width` cells."""
-    chars = reversed(text) if from_end else iter(text)
-    kept: list[str] = []
-    used = 0
-    for char in chars:
-        w = cell_len(char)
-        if used + w > width:
-            break
-        kept.append(char)
-        used += w
-    return "".join(reversed(kept)) if from_end else "".join(kept)
-
-
-def _cut_end(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text
-    return _take(text, width - 1) + ELLIPSIS if width > 0 else ""
-
-
-def _cut_middle(text: str, width: int) -> str:
-    """Cut out the middle: file names differ at the end and keep their extension."""
-    if cell_len(text) <= width:
-        return text
-    if width < 6:
-        return _cut_end(text, width)
-    tail = _take(text, (width - 1) // 2, from_end=True)
-    head = _take(text, width - 1 - cell_len(tail))
-    return head + ELLIPSIS + tail
-
-
-def _cut_start(text: str, width: int) -> str:
-    """Keep the end (a path's file name) and mark the cut at the front."""
-    if cell_len(text) <= width:
-        return text
-    return ELLIPSIS + _take(text, width - 1, from_end=True) if width > 0 else ""
+# ---- text helpers (cutting is `calls.text.cut`: cell-aware, so CJK names keep the columns aligned)
 
 
 def _fit_text(text: Text, width: int) -> Text:
@@ -127,25 +91,6 @@ def _bytes(n: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{n} B"  # pragma: no cover
-
-
-def _offset_label(offset: timedelta | None) -> str:
-    if offset is None:
-        return ""
-    minutes = int(offset.total_seconds()) // 60
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
-
-
-def _zone_label(tz: tzinfo | None, sample: datetime | None) -> str:
-    """A zone label: "Asia/Shanghai UTC+8" for a named zone, "CST UTC+8" for the local one."""
-    moment = (sample or datetime.now().astimezone()).astimezone(tz)
-    offset = _offset_label(moment.utcoffset())
-    name = getattr(tz, "key", None) or moment.tzname() or ""
-    if not name or name in ("UTC", offset):
-        return offset if name != "UTC" else "UTC"
-    return f"{name} {offset}"
 
 
 def _home_relative(path: Path) -> str:
@@ -291,6 +236,10 @@ class RecordingsPane(Widget):
         self._states = {k: v for k, v in self._states.items() if k in names}
         if self.is_mounted:
             self._render_all()
+
+    def set_view(self, view: CallView) -> None:
+        """Show the recordings of the view's call, times in its zone."""
+        self.set_recordings(view.call.recordings, contact_id=view.call.contact_id, tz=view.tz)
 
     @property
     def recordings(self) -> tuple[Recording, ...]:
@@ -483,7 +432,7 @@ class RecordingsPane(Widget):
         return next(c for c in self._columns if c.key == key)
 
     def _local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self._tz)
+        return to_local(moment, self._tz)
 
     def _one_date(self) -> str | None:
         """The local date all recordings share, shown once in the title instead of every row."""
@@ -589,7 +538,7 @@ class RecordingsPane(Widget):
             self.border_subtitle = ""
             return
         sample = next((r.start for r in self._recordings if r.start is not None), None)
-        zone = _zone_label(self._tz, sample)
+        zone = zone_label(self._tz, sample)
         day = self._one_date()
         self.border_subtitle = Text(f"{day} · times in {zone}" if day else f"times in {zone}")
 
@@ -602,7 +551,7 @@ class RecordingsPane(Widget):
             if column.key == "state":
                 cell = self._state_cell(self._states.get(recording.file_name, _State()), w)
             elif column.key == "file":
-                cell = Text(_cut_middle(safe_text(recording.file_name), w))
+                cell = Text(cut(safe_text(recording.file_name), w, where="middle"))
             elif column.key == "agent":
                 name = safe_text(recording.agent_name)
                 agent_id = safe_text(recording.agent_id)
@@ -616,9 +565,9 @@ class RecordingsPane(Widget):
                 value = format_clock(recording.duration) if recording.duration is not None else ""
                 cell = Text(value or "—", style="" if value else muted, justify="right")
             elif column.key == "type":
-                cell = Text(_cut_end(safe_text(recording.contact_type), w))
+                cell = Text(cut(safe_text(recording.contact_type), w))
             else:  # description
-                cell = Text(_cut_end(safe_text(recording.description), w))
+                cell = Text(cut(safe_text(recording.description), w))
             cells.append(cell)
         return cells
 
@@ -638,14 +587,14 @@ class RecordingsPane(Widget):
         if state.kind is _Kind.IDLE:
             return Text("")
         if state.kind is _Kind.QUEUED:
-            return Text(_cut_end("waiting…", width), style=self._style("queued"))
+            return Text(cut("waiting…", width), style=self._style("queued"))
         if state.kind is _Kind.SAVED:
-            return Text(_cut_end("saved ✓", width), style=self._style("saved"))
+            return Text(cut("saved ✓", width), style=self._style("saved"))
         if state.kind is _Kind.FAILED:
             label = f"✗ {safe_text(state.code)}" if state.code and width >= 12 else "✗ failed"
-            return Text(_cut_end(label, width), style=self._style("failed"))
+            return Text(cut(label, width), style=self._style("failed"))
         if not state.total:
-            return Text(_cut_end(f"↓ {_bytes(state.done)}", width), style=self._style("bar"))
+            return Text(cut(f"↓ {_bytes(state.done)}", width), style=self._style("bar"))
         return self._bar(min(state.done / state.total, 1.0), width)
 
     def _bar(self, fraction: float, width: int) -> Text:
@@ -682,7 +631,7 @@ class RecordingsPane(Widget):
             parts.append(f"agent {agent}")
         if recording.description:
             parts.append(safe_text(recording.description))
-        text = Text(_cut_end(" · ".join(parts) or safe_text(recording.file_name), width))
+        text = Text(cut(" · ".join(parts) or safe_text(recording.file_name), width))
         line = self._state_line(self._states.get(recording.file_name, _State()), width)
         if line is not None:
             text.append("\n")
@@ -693,7 +642,7 @@ class RecordingsPane(Widget):
         then_play = " (then play)" if state.play_when_saved else ""
         if state.kind is _Kind.QUEUED:
             return Text(
-                _cut_end(f"Asking for a download link…{then_play}", width),
+                cut(f"Asking for a download link…{then_play}", width),
                 style=self._style("queued"),
             )
         if state.kind is _Kind.DOWNLOADING:
@@ -703,13 +652,13 @@ class RecordingsPane(Widget):
                 line = f"Downloading {percent}% · {got} of {_bytes(state.total)}{then_play}"
             else:
                 line = f"Downloading · {got}{then_play}"
-            return Text(_cut_end(line, width))
+            return Text(cut(line, width))
         if state.kind is _Kind.SAVED and state.path is not None:
             prefix = "Saved to "
-            where = _cut_start(safe_text(_home_relative(state.path)), width - len(prefix))
+            where = cut(safe_text(_home_relative(state.path)), width - len(prefix), where="start")
             return Text(prefix + where, style=self._style("saved"))
         if state.kind is _Kind.FAILED:
             code = f"{safe_text(state.code)}: " if state.code else ""
             line = f"Download failed: {code}{safe_text(state.message)}"
-            return Text(_cut_end(line, width), style=self._style("failed"))
+            return Text(cut(line, width), style=self._style("failed"))
         return None

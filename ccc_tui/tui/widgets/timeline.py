@@ -10,12 +10,11 @@ import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
-from enum import Enum
+from datetime import datetime
 from functools import lru_cache
-from typing import ClassVar, Final
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -28,29 +27,18 @@ from textual.strip import Strip
 
 from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label
 from ccc_tui.api.models import Call, CallEvent, Lane
-from ccc_tui.calls.phases import CallAnalysis, analyse
-from ccc_tui.calls.text import format_clock, format_duration, format_offset, safe_text
+from ccc_tui.calls.phases import CallAnalysis
+from ccc_tui.calls.text import Align, fit, format_clock, format_duration, format_offset, safe_text
+from ccc_tui.calls.view import CallView
 
 __all__ = [
     "BAR_MIN",
-    "KEEP",
     "Column",
     "EventTimeline",
-    "Keep",
     "bar_runs",
     "plan_columns",
-    "zone_caption",
 ]
 
-
-class Keep(Enum):
-    """The type of KEEP."""
-
-    KEEP = "keep"
-
-
-KEEP: Final = Keep.KEEP
-"""Default of `tz` in `set_call`: keep the current zone (None means the machine's zone)."""
 
 GAP = 1
 BAR_MIN = 10  # narrower than this a bar says nothing: drop it
@@ -92,7 +80,7 @@ class Column:
     key: str
     x: int  # first cell, counted from the left edge of the line
     width: int
-    align: str = "left"
+    align: Align = "left"
 
 
 def plan_columns(
@@ -155,7 +143,7 @@ def plan_columns(
             continue
         if columns:
             x += GAP
-        align = "right" if key == "duration" else "center" if key == "lane" else "left"
+        align: Align = "right" if key == "duration" else "center" if key == "lane" else "left"
         columns.append(Column(key, x, widths[key], align))
         x += widths[key]
     return tuple(columns)
@@ -210,43 +198,10 @@ def bar_runs(
     return runs
 
 
-def zone_caption(tz: tzinfo | None, moment: datetime | None = None) -> str:
-    """"Asia/Shanghai (UTC+08:00)", or "local time, CET (UTC+01:00)" for the machine's zone."""
-    ref = moment or datetime.now(UTC)
-    if ref.tzinfo is None:
-        ref = ref.replace(tzinfo=UTC)
-    local = ref.astimezone(tz) if tz is not None else ref.astimezone()
-    offset = local.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "-" if minutes < 0 else "+"
-    utc = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    if tz is None:
-        abbrev = local.tzname() or ""
-        return f"local time, {abbrev} ({utc})" if abbrev and abbrev != utc else f"local time ({utc})"
-    name = getattr(tz, "key", None) or local.tzname() or utc
-    return f"{name} ({utc})" if name != utc else utc
-
-
 @lru_cache(maxsize=4096)
 def _clean(value: str) -> str:
     # Names, statuses and skill groups repeat through a call: clean each once.
     return safe_text(value)
-
-
-def _fit(text: str, width: int, align: str = "left") -> str:
-    """Exactly `width` cells (measured as Rich measures them), cut with "…"."""
-    if width <= 0:
-        return ""
-    size = cell_len(text)
-    if size > width:
-        return set_cell_size(text, width - 1) + "…"
-    pad = width - size
-    if align == "right":
-        return " " * pad + text
-    if align == "center":
-        left = pad // 2
-        return " " * left + text + " " * (pad - left)
-    return text + " " * pad
 
 
 class EventTimeline(ScrollView, can_focus=True):
@@ -327,9 +282,7 @@ class EventTimeline(ScrollView, can_focus=True):
     }
     """
 
-    class CursorMoved(Message):
-        """The cursor is on another event (or on none, when a filter hides everything)."""
-
+    class _EventMessage(Message):
         def __init__(
             self, timeline: EventTimeline, event: CallEvent | None, index: int | None
         ) -> None:
@@ -342,33 +295,30 @@ class EventTimeline(ScrollView, can_focus=True):
         def control(self) -> EventTimeline:
             return self.timeline
 
-    class EventSelected(Message):
+    class CursorMoved(_EventMessage):
+        """The cursor is on another event (or on none, when a filter hides everything)."""
+
+    class EventSelected(_EventMessage):
         """The user opened an event (enter, or a click on its row)."""
 
-        def __init__(self, timeline: EventTimeline, event: CallEvent, index: int) -> None:
-            super().__init__()
-            self.timeline = timeline
-            self.event = event
-            self.index = index  # into call.events
+        event: CallEvent
+        index: int
 
-        @property
-        def control(self) -> EventTimeline:
-            return self.timeline
+        def __init__(self, timeline: EventTimeline, event: CallEvent, index: int) -> None:
+            super().__init__(timeline, event, index)
 
     def __init__(
         self,
-        call: Call | None = None,
+        view: CallView | None = None,
         *,
-        tz: tzinfo | None = None,
-        language: str = "en",
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self._tz = tz
-        self._language = language
+        self._view: CallView | None = None
+        self._language = "en"
         self._call: Call | None = None
         self._analysis: CallAnalysis | None = None
         self._position: list[int] = []  # display position of each call.events index
@@ -382,8 +332,8 @@ class EventTimeline(ScrollView, can_focus=True):
         self._styles: dict[str, Style] | None = None
         self._derived_styles: dict[tuple[Style, Style], dict[str, Style]] = {}
         self._last_posted: tuple[int, int | None] | None = None
-        if call is not None:
-            self.set_call(call)
+        if view is not None:
+            self.set_view(view)
 
     # ── data ──────────────────────────────────────────────────────────────────────────────
 
@@ -392,25 +342,8 @@ class EventTimeline(ScrollView, can_focus=True):
         return self._call
 
     @property
-    def tz(self) -> tzinfo | None:
-        """The zone times are shown in; None is the machine's local zone."""
-        return self._tz
-
-    @tz.setter
-    def tz(self, value: tzinfo | None) -> None:
-        self._tz = value
-        self._invalidate()
-
-    @property
-    def language(self) -> str:
-        return self._language
-
-    @language.setter
-    def language(self, value: str) -> None:
-        self._language = value
-        if self._call is not None:
-            self._measure()
-        self._invalidate()
+    def view(self) -> CallView | None:
+        return self._view
 
     @property
     def filter_text(self) -> str:
@@ -441,22 +374,18 @@ class EventTimeline(ScrollView, can_focus=True):
         index = self.selected_index
         return None if index is None or self._call is None else self._call.events[index]
 
-    def set_call(
-        self, call: Call, *, tz: tzinfo | Keep | None = KEEP, language: str | None = None
-    ) -> None:
-        """Show `call`. `tz` (None: the machine's zone) and `language` change those settings when
-        given.
+    def set_view(self, view: CallView) -> None:
+        """Show the view's call, in its zone and language.
 
         The current filter stays; reloading the same contact keeps the cursor on the same event.
         """
+        call = view.call
         previous = self._call
         keep = self.selected_index if previous and previous.contact_id == call.contact_id else None
-        if not isinstance(tz, Keep):
-            self._tz = tz
-        if language is not None:
-            self._language = language
+        self._view = view
+        self._language = view.language
         self._call = call
-        self._analysis = analyse(call)
+        self._analysis = view.analysis
         self._position = [0] * len(call.events)
         for position, index in enumerate(self._analysis.order):
             self._position[index] = position
@@ -648,7 +577,7 @@ class EventTimeline(ScrollView, can_focus=True):
         if index is not None and event is not None:
             self.post_message(self.EventSelected(self, event, index))
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y < self.HEADER_ROWS:
             return
@@ -737,18 +666,18 @@ class EventTimeline(ScrollView, can_focus=True):
         styles = self._get_styles()
         analysis = self._analysis
         # Most important first: a narrow terminal cuts the end of this line.
-        parts = [zone_caption(self._tz, analysis.origin if analysis else None)]
+        view = self._view
+        parts = [view.zone_label()] if view else []
         total = len(self._call.events) if self._call else 0
         if self._filter:
             parts.append(f"filter “{safe_text(self._filter)}”: {len(self._rows)} of {total}")
         else:
             parts.append(f"{total} event{'s' if total != 1 else ''}")
-        if analysis is not None and analysis.origin is not None:
-            local = analysis.origin.astimezone(self._tz)
-            parts.append(f"start {local:%Y-%m-%d %H:%M:%S}")
+        if view is not None and analysis is not None and analysis.origin is not None:
+            parts.append(f"start {view.time_text(analysis.origin, zone=False)}")
             parts.append(f"length {format_clock(analysis.axis_length)}")
         text = " · ".join(parts)
-        return Strip([Segment(_fit(" " + text, width), styles["info"])], width)
+        return Strip([Segment(fit(" " + text, width), styles["info"])], width)
 
     def _render_header(self, width: int) -> Strip:
         styles = self._get_styles()
@@ -763,11 +692,11 @@ class EventTimeline(ScrollView, can_focus=True):
                 left = format_clock(analysis.axis_start) if analysis else ""
                 right = format_clock(analysis.axis_end) if analysis else ""
                 room = column.width - len(left) - len(right)
-                text = left + " " * room + right if room >= 1 else _fit("Timeline", column.width)
+                text = left + " " * room + right if room >= 1 else fit("Timeline", column.width)
             else:
                 names = _HEADERS[column.key]
                 name = next((n for n in names if len(n) <= column.width), names[-1])
-                text = _fit(name, column.width, column.align)
+                text = fit(name, column.width, align=column.align)
             segments.append(Segment(text, style))
             x = column.x + column.width
         return Strip(segments).adjust_cell_length(width, style)
@@ -780,7 +709,7 @@ class EventTimeline(ScrollView, can_focus=True):
             message = "This call has no events."
         else:
             message = f"No events match “{safe_text(self._filter)}”."
-        return Strip([Segment(_fit("  " + message, width), styles["muted"])], width)
+        return Strip([Segment(fit("  " + message, width), styles["muted"])], width)
 
     def _render_row(self, index: int, width: int, selected: bool) -> Strip:
         assert self._call is not None and self._analysis is not None
@@ -802,11 +731,8 @@ class EventTimeline(ScrollView, can_focus=True):
                 continue
             style = base
             if key == "time":
-                if isinstance(event.time, datetime):
-                    moment = event.time
-                    if moment.tzinfo is None:
-                        moment = moment.replace(tzinfo=UTC)
-                    local = moment.astimezone(self._tz)
+                if isinstance(event.time, datetime) and self._view is not None:
+                    local = self._view.local(event.time)
                     text = f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
                 else:
                     text, style = "--:--:--", muted
@@ -829,7 +755,7 @@ class EventTimeline(ScrollView, can_focus=True):
                 text, style = self._duration_text(index, event), muted
             else:
                 text = ""
-            pieces.append((_fit(text, column.width, column.align), style))
+            pieces.append((fit(text, column.width, align=column.align), style))
         if x < width:
             pieces.append((" " * (width - x), base))
         # Fewer, longer segments make every later crop and filter of the line cheaper.
