@@ -17,7 +17,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, Static
 
@@ -31,6 +30,7 @@ from ccc_tui.calls.players import describe_playing, explain_no_player, find_play
 from ccc_tui.calls.view import CallView
 from ccc_tui.profiles.config import downloads_dir
 from ccc_tui.profiles.context import AppContext
+from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.widgets.call_summary import CallSummary
 from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.error_panel import ErrorPanel
@@ -61,7 +61,7 @@ class LoadResult:
     recordings_error: CccError | None
 
 
-class CallScreen(Screen[None]):
+class CallScreen(AppScreen):
     HELP_TITLE = "Call"
     # Focus goes to the timeline once the call arrives; nothing hidden may take it before.
     AUTO_FOCUS = ""
@@ -209,7 +209,7 @@ class CallScreen(Screen[None]):
         self.query_one(ErrorPanel).clear()
         self.load()
 
-    @work(exclusive=True, group="load")
+    @work(exclusive=True, group="load", exit_on_error=False)
     async def load(self) -> None:
         contact_id = self.contact_id
         events, recordings = await asyncio.gather(
@@ -265,11 +265,11 @@ class CallScreen(Screen[None]):
         try:
             self.store.record(call, self.context.instance_id)
         except Exception as exc:  # the history is a convenience: never lose the screen over it
-            self.notify(f"Could not save to history: {exc}", severity="warning")
+            self.notify(f"Could not save to history: {exc}", severity="warning", markup=False)
 
     def show_failure(self, error: CccError, title: str) -> None:
         self.query_one(ErrorPanel).show_error(error, title=title)
-        self.notify(f"{error.code}: {error.hint or error.message}", severity="error", timeout=8)
+        self.notify(f"{error.code}: {error.hint or error.message}", severity="error", timeout=8, markup=False)
 
     # ---- timeline and detail ------------------------------------------------------------
 
@@ -327,7 +327,7 @@ class CallScreen(Screen[None]):
 
     def action_copy_id(self) -> None:
         self.app.copy_to_clipboard(self.contact_id)
-        self.notify(f"Copied contact id {self.contact_id}", timeout=3)
+        self.notify(f"Copied contact id {self.contact_id}", timeout=3, markup=False)
 
     def action_copy_json(self) -> None:
         if self.call is None:
@@ -335,7 +335,7 @@ class CallScreen(Screen[None]):
             return
         payload = json.dumps(call_to_dict(self.call), ensure_ascii=False, indent=2)
         self.app.copy_to_clipboard(payload)
-        self.notify(f"Copied the call as JSON ({len(payload):,} characters)", timeout=3)
+        self.notify(f"Copied the call as JSON ({len(payload):,} characters)", timeout=3, markup=False)
 
     def download_dir(self) -> Path:
         return self.context.download_dir or downloads_dir(None)
@@ -356,9 +356,9 @@ class CallScreen(Screen[None]):
                 json.dumps(call_to_dict(self.call), ensure_ascii=False, indent=2), encoding="utf-8"
             )
         except OSError as exc:
-            self.notify(f"Export failed: {exc.strerror or exc}", severity="error")
+            self.notify(f"Export failed: {exc.strerror or exc}", severity="error", markup=False)
             return
-        self.notify(f"Exported to {path} (and .json)", timeout=6)
+        self.notify(f"Exported to {path} (and .json)", timeout=6, markup=False)
 
     # ---- recordings ---------------------------------------------------------------------
 
@@ -371,7 +371,7 @@ class CallScreen(Screen[None]):
         # The pane asks to play only once the file is saved (it downloads first on its own).
         self.play_file(message.path)
 
-    @work(group="downloads")
+    @work(group="downloads", exit_on_error=False)
     async def download(self, recording: Recording) -> None:
         last_percent = -1
 
@@ -405,26 +405,26 @@ class CallScreen(Screen[None]):
             self.show_failure(message.error, f"Could not download {name}")
         elif message.path is not None:
             pane.mark_saved(name, message.path)
-            self.notify(f"Saved {message.path}", timeout=6)
+            self.notify(f"Saved {message.path}", timeout=6, markup=False)
 
-    @work(group="player")
+    @work(group="player", exit_on_error=False)
     async def play_file(self, path: Path) -> None:
         player = find_player()
         if player is None:
-            self.notify(explain_no_player(saved_to=path), severity="warning", timeout=10)
+            self.notify(explain_no_player(saved_to=path), severity="warning", timeout=10, markup=False)
             return
         try:
             await play(player, path)
         except CccError as exc:
             self.show_failure(exc, f"{player.name} could not start")
             return
-        self.notify(describe_playing(player, path), timeout=5)
+        self.notify(describe_playing(player, path), timeout=5, markup=False)
 
     @on(RecordingsPane.CopyUrlRequested)
     def copy_url(self, message: RecordingsPane.CopyUrlRequested) -> None:
         self.fetch_url(message.recording)
 
-    @work(group="links")
+    @work(group="links", exit_on_error=False)
     async def fetch_url(self, recording: Recording) -> None:
         try:
             link = await self.client.get_download_link(
