@@ -255,6 +255,19 @@ async def test_esc_with_unsaved_changes_warns_once_then_leaves() -> None:
     assert not config_path().exists()
 
 
+async def test_textual_scroll_methods_work_on_the_settings_screen() -> None:
+    # Textual's own scroll_* methods call the private Widget._scroll_to(x, y, ...); a screen
+    # method of that name would break them with a TypeError.
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        screen.scroll_to(y=0, animate=False, immediate=True)
+        screen.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        assert app.screen is screen
+
+
 async def test_make_default_and_delete_a_profile(memory_keyring: MemoryKeyring) -> None:
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)

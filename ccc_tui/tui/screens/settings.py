@@ -421,7 +421,7 @@ class SettingsScreen(Screen[None]):
         self.check_keyring()
         if self.section == "credentials":
             self.query_one("#field-access_key_id", Input).focus(scroll_visible=False)
-            self.call_after_refresh(self._scroll_to, "#credentials-title")
+            self.call_after_refresh(self._bring_into_view, "#credentials-title")
         else:
             self.query_one("#profiles", OptionList).focus()
 
@@ -642,7 +642,7 @@ class SettingsScreen(Screen[None]):
             # The secret field exists now: bring the whole credentials part into view.
             if message.state.ok and self.values()["access_key_id"]:
                 self.query_one("#secret", Input).focus(scroll_visible=False)
-            self.call_after_refresh(self._scroll_to, "#credentials-title")
+            self.call_after_refresh(self._bring_into_view, "#credentials-title")
 
     def _show_keyring_state(self) -> None:
         state = self._keyring
@@ -873,7 +873,7 @@ class SettingsScreen(Screen[None]):
         results.start(f"Checking {subject} …")
         self.query_one("#run-checks", Button).disabled = True
         self.run_doctor(self._doctor_run, demo, self.profile)
-        self._scroll_to("#checks-title")
+        self._bring_into_view("#checks-title")
 
     @work(thread=True, exclusive=True, group="doctor")
     def run_doctor(self, run: int, demo: bool, profile: str) -> None:
@@ -910,7 +910,7 @@ class SettingsScreen(Screen[None]):
             f"{passed} passed, {counts[doctor.WARN]} warning(s), {counts[doctor.FAIL]} failed."
         )
         self.query_one("#run-checks", Button).disabled = False
-        self.call_after_refresh(self._scroll_to, "#checks-title")
+        self.call_after_refresh(self._bring_into_view, "#checks-title")
 
     # ---- profiles: create, delete, make default ------------------------------------------------
 
@@ -1023,7 +1023,7 @@ class SettingsScreen(Screen[None]):
             return
         self.dismiss(None)
 
-    def _scroll_to(self, selector: str) -> None:
+    def _bring_into_view(self, selector: str) -> None:
         self.query_one(selector).scroll_visible(top=True, animate=False)
 
     def _set_status(self, selector: str, content: str | Text, kind: str) -> None:
