@@ -29,7 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -48,7 +48,6 @@ from ccc_tui.profiles.config import (
     load_config,
     save_profile,
     set_default_profile,
-    validate_profile_name,
     validate_profile_value,
 )
 from ccc_tui.profiles.context import AppContext
@@ -64,6 +63,8 @@ from ccc_tui.profiles.keyring_store import (
 )
 from ccc_tui.profiles.session import LaunchTarget, Session, profile_session, shorten_home
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
+from ccc_tui.tui.screens.confirm import ConfirmScreen
+from ccc_tui.tui.screens.profile_name import ProfileNameScreen
 from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.doctor_results import DoctorResults
 from ccc_tui.tui.widgets.key_bar import KeyBar
@@ -129,98 +130,6 @@ def instance_label(instance: Instance, current: str | None) -> Text:
 
 class SettingsForm(VerticalScroll, can_focus=False):
     """The scrolling form: tab goes straight to its first field, focus scrolls it into view."""
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y or enter confirms, n or esc declines."""
-
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        border: round $warning;
-        background: $surface;
-        padding: 0 1;
-    }
-    ConfirmScreen #confirm-keys { color: $foreground-muted; padding: 1 0 0 0; }
-    """
-
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", show=True),
-        Binding("n,escape", "answer(False)", "No", show=True),
-    ]
-
-    def __init__(self, question: str, yes: str) -> None:
-        super().__init__()
-        self.question = question
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.question))
-            yield Static(Text(f"y {self.yes} · n cancel"), id="confirm-keys")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-
-class ProfileNameScreen(ModalScreen[str | None]):
-    """Ask for a new profile's name, validated as typed."""
-
-    DEFAULT_CSS = """
-    ProfileNameScreen { align: center middle; }
-    ProfileNameScreen > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    ProfileNameScreen #name-error { color: $error; height: auto; }
-    ProfileNameScreen #name-keys { color: $foreground-muted; }
-    """
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
-
-    def __init__(self, existing: set[str]) -> None:
-        super().__init__()
-        self.existing = existing
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text("New profile name", style="bold"))
-            yield Input(placeholder="e.g. prod, staging-sh", id="profile-name", max_length=64)
-            yield Static("", id="name-error")
-            yield Static("enter create · esc cancel", id="name-keys")
-
-    def _problem(self, name: str) -> str:
-        try:
-            validate_profile_name(name)
-        except CccError as exc:
-            return f"✗ {exc.message} {exc.hint or ''}".rstrip()
-        if name in self.existing:
-            return f"✗ There is already a profile {name}."
-        return ""
-
-    @on(Input.Changed, "#profile-name")
-    def check(self, event: Input.Changed) -> None:
-        problem = self._problem(event.value.strip()) if event.value.strip() else ""
-        self.query_one("#name-error", Static).update(Text(safe_text(problem, 200)))
-
-    @on(Input.Submitted, "#profile-name")
-    def submit(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
-        problem = self._problem(name)
-        if problem:
-            self.query_one("#name-error", Static).update(Text(safe_text(problem, 200)))
-            return
-        self.dismiss(name)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class SettingsScreen(Screen[None]):
