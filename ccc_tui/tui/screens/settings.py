@@ -1,8 +1,9 @@
 """Settings: profiles, the selected profile's fields, credentials into the keyring, the doctor.
 
 Left, the profiles of config.toml (the default one marked); right, one scrolling form:
-- the profile's fields, each validated as typed with the config validators (error under the
-  field; ctrl+s refuses while any is invalid) and saved through `config.save_profile`, which keeps
+- the profile's fields, one row per setting declared in `profiles.fields.PROFILE_FIELDS`, each
+  validated as typed by the field's own check (error under the field; ctrl+s refuses while any is
+  invalid) and saved through `config.save_profile`, which keeps
   the file's comments and writes it atomically; only changed keys are written;
 - credentials: the AccessKey id and the secret (a password Input). "Check & save" signs one cheap
   ListInstancesOfUser with them through the same client `ccc-tui login` builds, then stores the pair
@@ -48,11 +49,10 @@ from ccc_tui.profiles.config import (
     load_config,
     save_profile,
     set_default_profile,
-    validate_profile_value,
 )
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.credentials import resolve_chain
-from ccc_tui.profiles.fields import DEFAULT_REGION, LANGUAGES
+from ccc_tui.profiles.fields import DEFAULT_REGION, FIELDS_BY_KEY, PROFILE_FIELDS, ProfileField
 from ccc_tui.profiles.keyring_store import (
     KEYRING_SERVICE,
     delete_secret,
@@ -69,19 +69,10 @@ from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.doctor_results import DoctorResults
 from ccc_tui.tui.widgets.key_bar import KeyBar
 
-# (key, label, placeholder) of the profile's fields, in the form's order. The placeholder says
-# what applies when the field is left empty (the key is then removed from the profile).
-PROFILE_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("instance_id", "Instance id", "needed · or pick one after Check & save"),
-    ("region", "Region", f"{DEFAULT_REGION} (default)"),
-    ("endpoint", "Endpoint", "from the region (https://ccc.REGION.aliyuncs.com)"),
-    ("time_zone", "Time zone", "this machine's · e.g. Asia/Shanghai, UTC"),
-    ("language", "Language", ""),
-    ("download_dir", "Downloads", ""),
-)
-KEY_ID_FIELD = ("access_key_id", "AccessKey id", "e.g. LTAI… (not secret)")
-FORM_KEYS = (*(k for k, _, _ in PROFILE_FIELDS), KEY_ID_FIELD[0])
-LANGUAGE_NAMES = {"en": "en · English event names", "zh": "zh · 中文 event names"}
+# The form shows the declared settings in their declared order: the credential ones (the key id)
+# with the credentials, the rest in the profile part.
+FORM_FIELDS: tuple[ProfileField, ...] = tuple(f for f in PROFILE_FIELDS if not f.credential)
+CREDENTIAL_FIELDS: tuple[ProfileField, ...] = tuple(f for f in PROFILE_FIELDS if f.credential)
 # The letter bindings: they must not fire (nor show) while a text field has focus.
 LETTER_ACTIONS = frozenset(
     {"new_profile", "delete_profile", "make_default", "run_checks", "use_profile"}
@@ -272,8 +263,8 @@ class SettingsScreen(Screen[None]):
             with SettingsForm(id="settings-form"):
                 yield Static("", id="profile-title", classes="section-title")
                 yield Static(Text(safe_text(shorten_home(str(self.path)), 200)), id="profile-path")
-                for key, label, placeholder in PROFILE_FIELDS:
-                    yield from self._field(key, label, placeholder)
+                for field in FORM_FIELDS:
+                    yield from self._field(field)
                 with Horizontal(classes="buttons"):
                     yield Button("Save  ctrl+s", id="save", compact=True, variant="primary")
                     yield Button("Use now  u", id="use", compact=True)
@@ -281,7 +272,8 @@ class SettingsScreen(Screen[None]):
 
                 yield Static("Credentials", id="credentials-title", classes="section-title")
                 yield Static("", id="chain-status", classes="status")
-                yield from self._field(*KEY_ID_FIELD)
+                for field in CREDENTIAL_FIELDS:
+                    yield from self._field(field)
                 with Vertical(id="secret-box", classes="-hidden"):
                     with Horizontal(classes="field-row"):
                         yield Label("Secret")
@@ -307,18 +299,22 @@ class SettingsScreen(Screen[None]):
                 )
         yield KeyBar()
 
-    def _field(self, key: str, label: str, placeholder: str) -> ComposeResult:
+    def _field(self, field: ProfileField) -> ComposeResult:
+        key = field.key
         with Horizontal(classes="field-row", id=f"row-{key}"):
-            yield Label(label)
-            if key == "language":
+            yield Label(field.label)
+            if field.choices:
+                # Only these values are allowed: a list, its prompt says what empty means.
                 yield Select(
-                    [(LANGUAGE_NAMES[code], code) for code in LANGUAGES],
-                    prompt="en (default)",
-                    id="field-language",
+                    [(label, value) for value, label in field.choices],
+                    prompt=field.placeholder,
+                    id=f"field-{key}",
                     compact=True,
                 )
             else:
+                placeholder = field.placeholder
                 if key == "download_dir":
+                    # The declared placeholder is generic; here the real folder can be shown.
                     placeholder = f"{shorten_home(str(default_downloads_dir()))} (default)"
                 yield Input(
                     placeholder=placeholder, id=f"field-{key}", compact=True, max_length=300
@@ -401,12 +397,12 @@ class SettingsScreen(Screen[None]):
         self.profile = name
         prof = self.config.profile(name) if self.config else None
         values = prof.values() if prof else {}
-        self._loaded = {key: values.get(key, "") for key in FORM_KEYS}
+        self._loaded = {field.key: values.get(field.key, "") for field in PROFILE_FIELDS}
         self._errors.clear()
         self._discard_armed = False
-        for key in FORM_KEYS:
-            self._set_field(key, self._loaded[key])
-            self._show_error(key, "")
+        for field in PROFILE_FIELDS:
+            self._set_field(field.key, self._loaded[field.key])
+            self._show_error(field.key, "")
         self.query_one("#secret", Input).clear()
         self.query_one("#instances", OptionList).add_class("-hidden")
         self._set_status("#save-status", "", "")
@@ -416,18 +412,20 @@ class SettingsScreen(Screen[None]):
         self.inspect_chain(name)
 
     def _set_field(self, key: str, value: str) -> None:
-        if key == "language":
-            select: Select[str] = self.query_one("#field-language", Select)
-            select.value = value if value in LANGUAGES else Select.NULL
+        choices = FIELDS_BY_KEY[key].choices
+        if choices:
+            select: Select[str] = self.query_one(f"#field-{key}", Select)
+            select.value = value if value in (v for v, _ in choices) else Select.NULL
         else:
             self.query_one(f"#field-{key}", Input).value = value
 
     def values(self) -> dict[str, str]:
         """What the form holds now, stripped; "" for an empty field."""
         out: dict[str, str] = {}
-        for key in FORM_KEYS:
-            if key == "language":
-                value = self.query_one("#field-language", Select).value
+        for field in PROFILE_FIELDS:
+            key = field.key
+            if field.choices:
+                value = self.query_one(f"#field-{key}", Select).value
                 out[key] = value if isinstance(value, str) else ""
             else:
                 out[key] = self.query_one(f"#field-{key}", Input).value.strip()
@@ -462,7 +460,7 @@ class SettingsScreen(Screen[None]):
         if not value:
             return ""
         try:
-            validate_profile_value(key, value)
+            FIELDS_BY_KEY[key].check(value)
         except ValueError as exc:
             return str(exc)
         return ""
@@ -476,21 +474,21 @@ class SettingsScreen(Screen[None]):
         # The message may quote what was typed: plain Text, control characters out.
         box.update(Text(f"✗ {safe_text(problem, 200)}") if problem else "")
         box.set_class(not problem, "-ok")
-        if key != "language":
+        if not FIELDS_BY_KEY[key].choices:
             self.query_one(f"#field-{key}", Input).set_class(bool(problem), "-invalid")
         self.query_one("#save", Button).disabled = bool(self._errors)
 
     @on(Input.Changed, ".field-row Input")
     def field_changed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("field-")
-        if key not in FORM_KEYS:
+        if key not in FIELDS_BY_KEY:
             return  # the secret: never validated, echoed or kept here
         self._show_error(key, self.validate(key, event.value.strip()))
         self._discard_armed = False
         self.update_title()
 
-    @on(Select.Changed, "#field-language")
-    def language_changed(self, event: Select.Changed) -> None:
+    @on(Select.Changed, ".field-row Select")
+    def choice_changed(self, event: Select.Changed) -> None:
         self.update_title()
 
     @on(Input.Submitted, ".field-row Input")
