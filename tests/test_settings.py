@@ -15,7 +15,7 @@ import pytest
 from keyring.backends import fail
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 
 from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.client import CccClient
@@ -24,6 +24,7 @@ from ccc_tui.emulator.dataset import SECOND_INSTANCE_ID
 from ccc_tui.profiles import diagnostics, session
 from ccc_tui.profiles.config import Target, config_path
 from ccc_tui.profiles.context import AppContext
+from ccc_tui.profiles.fields import PROFILE_FIELDS
 from ccc_tui.tui.screens.settings import SettingsScreen, UseSession
 from ccc_tui.tui.widgets.doctor_results import DoctorResults
 
@@ -203,6 +204,22 @@ async def test_invalid_values_show_errors_under_their_fields_and_are_not_saved()
     assert prod == {"instance_id": "inst-prod", "region": "cn-hangzhou", "time_zone": "UTC"}
 
 
+async def test_the_form_has_one_row_per_declared_setting() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        rows = [row.id for row in screen.query(".field-row") if row.id]
+        assert rows == [f"row-{field.key}" for field in PROFILE_FIELDS]
+        for field in PROFILE_FIELDS:
+            kind = Select if field.choices else Input
+            assert isinstance(screen.query_one(f"#field-{field.key}"), kind)
+        # The credential settings sit with the credentials, after their title.
+        order = [w.id for w in screen.query("#credentials-title, .field-row") if w.id]
+        after = order[order.index("credentials-title") + 1 :]
+        assert after == [f"row-{f.key}" for f in PROFILE_FIELDS if f.credential]
+
+
 async def test_an_emptied_field_is_removed_from_the_profile() -> None:
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,6 +270,19 @@ async def test_esc_with_unsaved_changes_warns_once_then_leaves() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, SettingsScreen)
     assert not config_path().exists()
+
+
+async def test_textual_scroll_methods_work_on_the_settings_screen() -> None:
+    # Textual's own scroll_* methods call the private Widget._scroll_to(x, y, ...); a screen
+    # method of that name would break them with a TypeError.
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        screen.scroll_to(y=0, animate=False, immediate=True)
+        screen.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        assert app.screen is screen
 
 
 async def test_make_default_and_delete_a_profile(memory_keyring: MemoryKeyring) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
+
+from ccc_tui.tui.screens.dialog import Dialog
 
 # Textual writes some keys by name; show them as a person types them.
 _KEY_NAMES = {
@@ -26,21 +27,11 @@ def key_label(key: str) -> str:
     return _KEY_NAMES.get(key, key)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
+    HelpScreen > Vertical { width: 76; }
     HelpScreen DataTable { height: auto; max-height: 18; }
     HelpScreen #help-title { text-style: bold; padding: 0 0 1 0; }
-    HelpScreen #help-foot { color: $foreground-muted; padding: 1 0 0 0; }
     """
 
     BINDINGS = [
@@ -52,15 +43,15 @@ class HelpScreen(ModalScreen[None]):
         self.origin = origin
         self.title_text = title
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"Keys — {self.title_text}", id="help-title")
-            yield DataTable(id="help-keys", cursor_type="row", show_cursor=False)
-            yield Static(
-                "Letter keys act only when no text field has focus. "
-                "ctrl+p opens the command palette. esc closes this.",
-                id="help-foot",
-            )
+    def compose_body(self) -> ComposeResult:
+        yield Static(f"Keys — {self.title_text}", id="help-title")
+        yield DataTable(id="help-keys", cursor_type="row", show_cursor=False)
+        yield Static(
+            "Letter keys act only when no text field has focus. "
+            "ctrl+p opens the command palette. esc closes this.",
+            id="help-foot",
+            classes="dialog-keys",
+        )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

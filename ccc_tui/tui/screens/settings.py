@@ -1,8 +1,9 @@
 """Settings: profiles, the selected profile's fields, credentials into the keyring, the doctor.
 
 Left, the profiles of config.toml (the default one marked); right, one scrolling form:
-- the profile's fields, each validated as typed with the config validators (error under the
-  field; ctrl+s refuses while any is invalid) and saved through `config.save_profile`, which keeps
+- the profile's fields, one row per setting declared in `profiles.fields.PROFILE_FIELDS`, each
+  validated as typed by the field's own check (error under the field; ctrl+s refuses while any is
+  invalid) and saved through `config.save_profile`, which keeps
   the file's comments and writes it atomically; only changed keys are written;
 - credentials: the AccessKey id and the secret (a password Input). "Check & save" signs one cheap
   ListInstancesOfUser with them through the same client `ccc-tui login` builds, then stores the pair
@@ -29,7 +30,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -48,12 +49,10 @@ from ccc_tui.profiles.config import (
     load_config,
     save_profile,
     set_default_profile,
-    validate_profile_name,
-    validate_profile_value,
 )
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.credentials import resolve_chain
-from ccc_tui.profiles.fields import DEFAULT_REGION, LANGUAGES
+from ccc_tui.profiles.fields import DEFAULT_REGION, FIELDS_BY_KEY, PROFILE_FIELDS, ProfileField
 from ccc_tui.profiles.keyring_store import (
     KEYRING_SERVICE,
     delete_secret,
@@ -64,23 +63,16 @@ from ccc_tui.profiles.keyring_store import (
 )
 from ccc_tui.profiles.session import LaunchTarget, Session, profile_session, shorten_home
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
+from ccc_tui.tui.screens.confirm import ConfirmScreen
+from ccc_tui.tui.screens.profile_name import ProfileNameScreen
 from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.doctor_results import DoctorResults
 from ccc_tui.tui.widgets.key_bar import KeyBar
 
-# (key, label, placeholder) of the profile's fields, in the form's order. The placeholder says
-# what applies when the field is left empty (the key is then removed from the profile).
-PROFILE_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("instance_id", "Instance id", "needed · or pick one after Check & save"),
-    ("region", "Region", f"{DEFAULT_REGION} (default)"),
-    ("endpoint", "Endpoint", "from the region (https://ccc.REGION.aliyuncs.com)"),
-    ("time_zone", "Time zone", "this machine's · e.g. Asia/Shanghai, UTC"),
-    ("language", "Language", ""),
-    ("download_dir", "Downloads", ""),
-)
-KEY_ID_FIELD = ("access_key_id", "AccessKey id", "e.g. LTAI… (not secret)")
-FORM_KEYS = (*(k for k, _, _ in PROFILE_FIELDS), KEY_ID_FIELD[0])
-LANGUAGE_NAMES = {"en": "en · English event names", "zh": "zh · 中文 event names"}
+# The form shows the declared settings in their declared order: the credential ones (the key id)
+# with the credentials, the rest in the profile part.
+FORM_FIELDS: tuple[ProfileField, ...] = tuple(f for f in PROFILE_FIELDS if not f.credential)
+CREDENTIAL_FIELDS: tuple[ProfileField, ...] = tuple(f for f in PROFILE_FIELDS if f.credential)
 # The letter bindings: they must not fire (nor show) while a text field has focus.
 LETTER_ACTIONS = frozenset(
     {"new_profile", "delete_profile", "make_default", "run_checks", "use_profile"}
@@ -129,98 +121,6 @@ def instance_label(instance: Instance, current: str | None) -> Text:
 
 class SettingsForm(VerticalScroll, can_focus=False):
     """The scrolling form: tab goes straight to its first field, focus scrolls it into view."""
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y or enter confirms, n or esc declines."""
-
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        border: round $warning;
-        background: $surface;
-        padding: 0 1;
-    }
-    ConfirmScreen #confirm-keys { color: $foreground-muted; padding: 1 0 0 0; }
-    """
-
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", show=True),
-        Binding("n,escape", "answer(False)", "No", show=True),
-    ]
-
-    def __init__(self, question: str, yes: str) -> None:
-        super().__init__()
-        self.question = question
-        self.yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.question))
-            yield Static(Text(f"y {self.yes} · n cancel"), id="confirm-keys")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-
-class ProfileNameScreen(ModalScreen[str | None]):
-    """Ask for a new profile's name, validated as typed."""
-
-    DEFAULT_CSS = """
-    ProfileNameScreen { align: center middle; }
-    ProfileNameScreen > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    ProfileNameScreen #name-error { color: $error; height: auto; }
-    ProfileNameScreen #name-keys { color: $foreground-muted; }
-    """
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
-
-    def __init__(self, existing: set[str]) -> None:
-        super().__init__()
-        self.existing = existing
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text("New profile name", style="bold"))
-            yield Input(placeholder="e.g. prod, staging-sh", id="profile-name", max_length=64)
-            yield Static("", id="name-error")
-            yield Static("enter create · esc cancel", id="name-keys")
-
-    def _problem(self, name: str) -> str:
-        try:
-            validate_profile_name(name)
-        except CccError as exc:
-            return f"✗ {exc.message} {exc.hint or ''}".rstrip()
-        if name in self.existing:
-            return f"✗ There is already a profile {name}."
-        return ""
-
-    @on(Input.Changed, "#profile-name")
-    def check(self, event: Input.Changed) -> None:
-        problem = self._problem(event.value.strip()) if event.value.strip() else ""
-        self.query_one("#name-error", Static).update(Text(safe_text(problem, 200)))
-
-    @on(Input.Submitted, "#profile-name")
-    def submit(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
-        problem = self._problem(name)
-        if problem:
-            self.query_one("#name-error", Static).update(Text(safe_text(problem, 200)))
-            return
-        self.dismiss(name)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class SettingsScreen(Screen[None]):
@@ -363,8 +263,8 @@ class SettingsScreen(Screen[None]):
             with SettingsForm(id="settings-form"):
                 yield Static("", id="profile-title", classes="section-title")
                 yield Static(Text(safe_text(shorten_home(str(self.path)), 200)), id="profile-path")
-                for key, label, placeholder in PROFILE_FIELDS:
-                    yield from self._field(key, label, placeholder)
+                for field in FORM_FIELDS:
+                    yield from self._field(field)
                 with Horizontal(classes="buttons"):
                     yield Button("Save  ctrl+s", id="save", compact=True, variant="primary")
                     yield Button("Use now  u", id="use", compact=True)
@@ -372,7 +272,8 @@ class SettingsScreen(Screen[None]):
 
                 yield Static("Credentials", id="credentials-title", classes="section-title")
                 yield Static("", id="chain-status", classes="status")
-                yield from self._field(*KEY_ID_FIELD)
+                for field in CREDENTIAL_FIELDS:
+                    yield from self._field(field)
                 with Vertical(id="secret-box", classes="-hidden"):
                     with Horizontal(classes="field-row"):
                         yield Label("Secret")
@@ -398,18 +299,22 @@ class SettingsScreen(Screen[None]):
                 )
         yield KeyBar()
 
-    def _field(self, key: str, label: str, placeholder: str) -> ComposeResult:
+    def _field(self, field: ProfileField) -> ComposeResult:
+        key = field.key
         with Horizontal(classes="field-row", id=f"row-{key}"):
-            yield Label(label)
-            if key == "language":
+            yield Label(field.label)
+            if field.choices:
+                # Only these values are allowed: a list, its prompt says what empty means.
                 yield Select(
-                    [(LANGUAGE_NAMES[code], code) for code in LANGUAGES],
-                    prompt="en (default)",
-                    id="field-language",
+                    [(label, value) for value, label in field.choices],
+                    prompt=field.placeholder,
+                    id=f"field-{key}",
                     compact=True,
                 )
             else:
+                placeholder = field.placeholder
                 if key == "download_dir":
+                    # The declared placeholder is generic; here the real folder can be shown.
                     placeholder = f"{shorten_home(str(default_downloads_dir()))} (default)"
                 yield Input(
                     placeholder=placeholder, id=f"field-{key}", compact=True, max_length=300
@@ -421,7 +326,7 @@ class SettingsScreen(Screen[None]):
         self.check_keyring()
         if self.section == "credentials":
             self.query_one("#field-access_key_id", Input).focus(scroll_visible=False)
-            self.call_after_refresh(self._scroll_to, "#credentials-title")
+            self.call_after_refresh(self._bring_into_view, "#credentials-title")
         else:
             self.query_one("#profiles", OptionList).focus()
 
@@ -492,12 +397,12 @@ class SettingsScreen(Screen[None]):
         self.profile = name
         prof = self.config.profile(name) if self.config else None
         values = prof.values() if prof else {}
-        self._loaded = {key: values.get(key, "") for key in FORM_KEYS}
+        self._loaded = {field.key: values.get(field.key, "") for field in PROFILE_FIELDS}
         self._errors.clear()
         self._discard_armed = False
-        for key in FORM_KEYS:
-            self._set_field(key, self._loaded[key])
-            self._show_error(key, "")
+        for field in PROFILE_FIELDS:
+            self._set_field(field.key, self._loaded[field.key])
+            self._show_error(field.key, "")
         self.query_one("#secret", Input).clear()
         self.query_one("#instances", OptionList).add_class("-hidden")
         self._set_status("#save-status", "", "")
@@ -507,18 +412,20 @@ class SettingsScreen(Screen[None]):
         self.inspect_chain(name)
 
     def _set_field(self, key: str, value: str) -> None:
-        if key == "language":
-            select: Select[str] = self.query_one("#field-language", Select)
-            select.value = value if value in LANGUAGES else Select.NULL
+        choices = FIELDS_BY_KEY[key].choices
+        if choices:
+            select: Select[str] = self.query_one(f"#field-{key}", Select)
+            select.value = value if value in (v for v, _ in choices) else Select.NULL
         else:
             self.query_one(f"#field-{key}", Input).value = value
 
     def values(self) -> dict[str, str]:
         """What the form holds now, stripped; "" for an empty field."""
         out: dict[str, str] = {}
-        for key in FORM_KEYS:
-            if key == "language":
-                value = self.query_one("#field-language", Select).value
+        for field in PROFILE_FIELDS:
+            key = field.key
+            if field.choices:
+                value = self.query_one(f"#field-{key}", Select).value
                 out[key] = value if isinstance(value, str) else ""
             else:
                 out[key] = self.query_one(f"#field-{key}", Input).value.strip()
@@ -553,7 +460,7 @@ class SettingsScreen(Screen[None]):
         if not value:
             return ""
         try:
-            validate_profile_value(key, value)
+            FIELDS_BY_KEY[key].check(value)
         except ValueError as exc:
             return str(exc)
         return ""
@@ -567,21 +474,21 @@ class SettingsScreen(Screen[None]):
         # The message may quote what was typed: plain Text, control characters out.
         box.update(Text(f"✗ {safe_text(problem, 200)}") if problem else "")
         box.set_class(not problem, "-ok")
-        if key != "language":
+        if not FIELDS_BY_KEY[key].choices:
             self.query_one(f"#field-{key}", Input).set_class(bool(problem), "-invalid")
         self.query_one("#save", Button).disabled = bool(self._errors)
 
     @on(Input.Changed, ".field-row Input")
     def field_changed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("field-")
-        if key not in FORM_KEYS:
+        if key not in FIELDS_BY_KEY:
             return  # the secret: never validated, echoed or kept here
         self._show_error(key, self.validate(key, event.value.strip()))
         self._discard_armed = False
         self.update_title()
 
-    @on(Select.Changed, "#field-language")
-    def language_changed(self, event: Select.Changed) -> None:
+    @on(Select.Changed, ".field-row Select")
+    def choice_changed(self, event: Select.Changed) -> None:
         self.update_title()
 
     @on(Input.Submitted, ".field-row Input")
@@ -642,7 +549,7 @@ class SettingsScreen(Screen[None]):
             # The secret field exists now: bring the whole credentials part into view.
             if message.state.ok and self.values()["access_key_id"]:
                 self.query_one("#secret", Input).focus(scroll_visible=False)
-            self.call_after_refresh(self._scroll_to, "#credentials-title")
+            self.call_after_refresh(self._bring_into_view, "#credentials-title")
 
     def _show_keyring_state(self) -> None:
         state = self._keyring
@@ -873,7 +780,7 @@ class SettingsScreen(Screen[None]):
         results.start(f"Checking {subject} …")
         self.query_one("#run-checks", Button).disabled = True
         self.run_doctor(self._doctor_run, demo, self.profile)
-        self._scroll_to("#checks-title")
+        self._bring_into_view("#checks-title")
 
     @work(thread=True, exclusive=True, group="doctor")
     def run_doctor(self, run: int, demo: bool, profile: str) -> None:
@@ -910,7 +817,7 @@ class SettingsScreen(Screen[None]):
             f"{passed} passed, {counts[doctor.WARN]} warning(s), {counts[doctor.FAIL]} failed."
         )
         self.query_one("#run-checks", Button).disabled = False
-        self.call_after_refresh(self._scroll_to, "#checks-title")
+        self.call_after_refresh(self._bring_into_view, "#checks-title")
 
     # ---- profiles: create, delete, make default ------------------------------------------------
 
@@ -1023,7 +930,7 @@ class SettingsScreen(Screen[None]):
             return
         self.dismiss(None)
 
-    def _scroll_to(self, selector: str) -> None:
+    def _bring_into_view(self, selector: str) -> None:
         self.query_one(selector).scroll_visible(top=True, animate=False)
 
     def _set_status(self, selector: str, content: str | Text, kind: str) -> None:
