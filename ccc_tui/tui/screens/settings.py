@@ -30,7 +30,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -63,6 +62,7 @@ from ccc_tui.profiles.keyring_store import (
 )
 from ccc_tui.profiles.session import LaunchTarget, Session, profile_session, shorten_home
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
+from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.confirm import ConfirmScreen
 from ccc_tui.tui.screens.profile_name import ProfileNameScreen
 from ccc_tui.tui.widgets.context_bar import ContextBar
@@ -123,7 +123,7 @@ class SettingsForm(VerticalScroll, can_focus=False):
     """The scrolling form: tab goes straight to its first field, focus scrolls it into view."""
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(AppScreen):
     HELP_TITLE = "Settings"
 
     DEFAULT_CSS = """
@@ -535,7 +535,7 @@ class SettingsScreen(Screen[None]):
 
     # ---- credentials ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="keyring")
+    @work(thread=True, exclusive=True, group="keyring", exit_on_error=False)
     def check_keyring(self) -> None:
         ok, backend, why = keyring_status()  # the probe can block on a locked store: a thread
         self.post_message(self.KeyringChecked(KeyringState(ok, backend, why)))
@@ -574,7 +574,7 @@ class SettingsScreen(Screen[None]):
             paragraph.remove_class("-hidden")
             self._set_status("#key-status", "", "")
 
-    @work(thread=True, exclusive=True, group="chain")
+    @work(thread=True, exclusive=True, group="chain", exit_on_error=False)
     def inspect_chain(self, profile: str) -> None:
         report = resolve_chain(profile, config=self.config)
         if report.credentials is not None:
@@ -630,7 +630,7 @@ class SettingsScreen(Screen[None]):
         )
         self.check_and_store(self.profile, key, target, self.changed_fields())
 
-    @work(exclusive=True, group="credentials")
+    @work(exclusive=True, group="credentials", exit_on_error=False)
     async def check_and_store(
         self,
         profile: str,
@@ -750,7 +750,7 @@ class SettingsScreen(Screen[None]):
         self._set_status("#save-status", f"Opening profile {self.profile} …", "")
         self.build_session(self.profile, quiet=False)
 
-    @work(thread=True, exclusive=True, group="session")
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False)
     def build_session(self, profile: str, quiet: bool) -> None:
         try:
             session = profile_session(self.launch, profile)
@@ -782,7 +782,7 @@ class SettingsScreen(Screen[None]):
         self.run_doctor(self._doctor_run, demo, self.profile)
         self._bring_into_view("#checks-title")
 
-    @work(thread=True, exclusive=True, group="doctor")
+    @work(thread=True, exclusive=True, group="doctor", exit_on_error=False)
     def run_doctor(self, run: int, demo: bool, profile: str) -> None:
         # The launch's flags belong to the launch's profile; another profile is checked as saved.
         own = profile == self.active_profile
