@@ -38,7 +38,6 @@ from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.errors import AccessDeniedError, CccError, scrub_message
 from ccc_tui.api.models import Instance
 from ccc_tui.calls.text import safe_text
-from ccc_tui.profiles import diagnostics as doctor
 from ccc_tui.profiles import session
 from ccc_tui.profiles.config import (
     Config,
@@ -66,7 +65,7 @@ from ccc_tui.tui.messages import SessionBuilt, SessionFailed
 from ccc_tui.tui.screens.confirm import ConfirmScreen
 from ccc_tui.tui.screens.profile_name import ProfileNameScreen
 from ccc_tui.tui.widgets.context_bar import ContextBar
-from ccc_tui.tui.widgets.doctor_results import DoctorResults
+from ccc_tui.tui.widgets.doctor_panel import DoctorPanel
 from ccc_tui.tui.widgets.key_bar import KeyBar
 
 # The form shows the declared settings in their declared order: the credential ones (the key id)
@@ -213,17 +212,6 @@ class SettingsScreen(Screen[None]):
             self.profile = profile
             self.text = text
 
-    class DoctorRow(Message):
-        def __init__(self, run: int, check: doctor.Check) -> None:
-            super().__init__()
-            self.run = run
-            self.check = check
-
-    class DoctorDone(Message):
-        def __init__(self, run: int) -> None:
-            super().__init__()
-            self.run = run
-
     # ---- setup ---------------------------------------------------------------------------------
 
     def __init__(
@@ -250,7 +238,6 @@ class SettingsScreen(Screen[None]):
         self._loaded: dict[str, str] = {}
         self._errors: dict[str, str] = {}
         self._keyring: KeyringState | None = None
-        self._doctor_run = 0
         self._discard_armed = False
 
     def compose(self) -> ComposeResult:
@@ -290,13 +277,7 @@ class SettingsScreen(Screen[None]):
                 yield Static("Looking for a keyring backend…", id="key-status", classes="status")
                 yield OptionList(id="instances", classes="-hidden", compact=True)
 
-                yield Static("Checks", id="checks-title", classes="section-title")
-                with Horizontal(classes="buttons"):
-                    yield Button("Run checks  c", id="run-checks", compact=True)
-                yield DoctorResults(
-                    "The doctor checks config, credentials, keyring, endpoint, clock and instance.",
-                    id="doctor",
-                )
+                yield DoctorPanel(id="doctor-panel")
         yield KeyBar()
 
     def _field(self, field: ProfileField) -> ComposeResult:
@@ -773,50 +754,20 @@ class SettingsScreen(Screen[None]):
     # ---- the doctor ----------------------------------------------------------------------------
 
     def action_run_checks(self) -> None:
-        self._doctor_run += 1
         demo = self.context.demo
-        results = self.query_one("#doctor", DoctorResults)
         subject = "the demo (built-in emulator)" if demo else f"profile {self.profile}, as saved"
-        results.start(f"Checking {subject} …")
-        self.query_one("#run-checks", Button).disabled = True
-        self.run_doctor(self._doctor_run, demo, self.profile)
+        # The launch's flags belong to the launch's profile; another profile is checked as saved.
+        own = self.profile == self.active_profile
+        flags = self.launch if own else LaunchTarget(profile=self.profile)
+        self.query_one(DoctorPanel).run(subject, demo=demo, flags=flags)
         self._bring_into_view("#checks-title")
 
-    @work(thread=True, exclusive=True, group="doctor")
-    def run_doctor(self, run: int, demo: bool, profile: str) -> None:
-        # The launch's flags belong to the launch's profile; another profile is checked as saved.
-        own = profile == self.active_profile
-        flags = self.launch if own else LaunchTarget(profile=profile)
-        try:
-            for check in doctor.iter_checks(
-                demo=demo,
-                profile=flags.profile,
-                instance_id=flags.instance_id,
-                region=flags.region,
-                endpoint=flags.endpoint,
-            ):
-                self.post_message(self.DoctorRow(run, check))
-        except Exception as exc:  # a bug in a check must not take the screen down
-            failed = doctor.Check("doctor", doctor.FAIL, f"stopped ({type(exc).__name__})")
-            self.post_message(self.DoctorRow(run, failed))
-        self.post_message(self.DoctorDone(run))
+    @on(DoctorPanel.RunRequested)
+    def checks_requested(self, message: DoctorPanel.RunRequested) -> None:
+        self.action_run_checks()
 
-    @on(DoctorRow)
-    def doctor_row(self, message: DoctorRow) -> None:
-        if message.run == self._doctor_run:
-            self.query_one("#doctor", DoctorResults).add_check(message.check)
-
-    @on(DoctorDone)
-    def doctor_done(self, message: DoctorDone) -> None:
-        if message.run != self._doctor_run:
-            return
-        results = self.query_one("#doctor", DoctorResults)
-        counts = {s: sum(c.status == s for c in results.checks) for s in (doctor.WARN, doctor.FAIL)}
-        passed = sum(c.status == doctor.PASS for c in results.checks)
-        results.set_note(
-            f"{passed} passed, {counts[doctor.WARN]} warning(s), {counts[doctor.FAIL]} failed."
-        )
-        self.query_one("#run-checks", Button).disabled = False
+    @on(DoctorPanel.Finished)
+    def checks_finished(self, message: DoctorPanel.Finished) -> None:
         self.call_after_refresh(self._bring_into_view, "#checks-title")
 
     # ---- profiles: create, delete, make default ------------------------------------------------
@@ -912,7 +863,6 @@ class SettingsScreen(Screen[None]):
             "save": self.action_save,
             "use": self.action_use_profile,
             "check-key": self.action_check_key,
-            "run-checks": self.action_run_checks,
         }
         action = actions.get(event.button.id or "")
         if action is not None:
