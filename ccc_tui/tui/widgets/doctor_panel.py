@@ -99,7 +99,9 @@ class DoctorPanel(Vertical):
         if message.run != self._run:
             return
         checks = self.query_one("#doctor", DoctorResults).checks
-        counts = {s: sum(c.status == s for c in checks) for s in (doctor.PASS, doctor.WARN, doctor.FAIL)}
+        counts = {
+            s: sum(c.status == s for c in checks) for s in (doctor.PASS, doctor.WARN, doctor.FAIL)
+        }
         results = self.query_one("#doctor", DoctorResults)
         results.set_note(
             f"{counts[doctor.PASS]} passed, {counts[doctor.WARN]} warning(s), "
