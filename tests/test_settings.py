@@ -25,7 +25,8 @@ from ccc_tui.profiles import diagnostics, session
 from ccc_tui.profiles.config import Target, config_path
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.fields import PROFILE_FIELDS
-from ccc_tui.tui.screens.settings import SettingsScreen, UseSession
+from ccc_tui.tui.messages import SessionBuilt
+from ccc_tui.tui.screens.settings import SettingsScreen
 from ccc_tui.tui.widgets.doctor_results import DoctorResults
 
 from .conftest import MemoryKeyring
@@ -62,7 +63,7 @@ class Host(App[None]):
     def on_mount(self) -> None:
         self.push_screen(SettingsScreen(self.context, **self.options))
 
-    def on_use_session(self, message: UseSession) -> None:
+    def on_session_built(self, message: SessionBuilt) -> None:
         self.sessions.append(message.session)
 
 

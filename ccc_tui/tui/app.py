@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from ccc_tui import __version__
 from ccc_tui.api.client import CccClient
@@ -18,19 +17,19 @@ from ccc_tui.calls.history import HistoryStore
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.session import LaunchTarget
-from ccc_tui.tui.messages import OpenCall, WorkerFailed
+from ccc_tui.tui.messages import OpenCall, SessionBuilt, WorkerFailed
 from ccc_tui.tui.palette import ContactProvider
 from ccc_tui.tui.screens.search import SearchScreen
+from ccc_tui.tui.worker_errors import RoutesWorkerFailures
 
 if TYPE_CHECKING:
     from ccc_tui.tui.screens.call import CallScreen
-    from ccc_tui.tui.screens.settings import UseSession
 
 
 log = logging.getLogger(__name__)
 
 
-class CccApp(App[int]):
+class CccApp(RoutesWorkerFailures, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "ccc-tui"
     ENABLE_COMMAND_PALETTE = True
@@ -94,11 +93,6 @@ class CccApp(App[int]):
 
     # ---- the one error route for workers ----
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker: Worker[object] = event.worker
-        if event.state is WorkerState.ERROR and worker.error is not None:
-            self.post_message(WorkerFailed(worker.name or "a background task", worker.error))
-
     @on(WorkerFailed)
     def report_worker_failure(self, message: WorkerFailed) -> None:
         """A bug, not a CCC error: say so and what to report; the session goes on."""
@@ -150,7 +144,8 @@ class CccApp(App[int]):
             connected = self.client is not None
             self.push_screen(SettingsScreen(self.context, self.launch, connected=connected))
 
-    def on_use_session(self, message: UseSession) -> None:
+    @on(SessionBuilt)
+    def use_session(self, message: SessionBuilt) -> None:
         """Run on a new client from now on: back to a fresh search screen, the old client closed."""
         old, self.client = self.client, message.session.client
         self.context = message.session.context

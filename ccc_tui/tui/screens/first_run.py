@@ -30,7 +30,8 @@ from ccc_tui.profiles.session import (
 )
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
 from ccc_tui.tui.screens.base import AppScreen
-from ccc_tui.tui.screens.settings import SettingsScreen, UseSession, rejection_text
+from ccc_tui.tui.screens.settings import SettingsScreen
+from ccc_tui.tui.widgets.error_panel import rejection_text
 
 WAYS: tuple[tuple[str, str, str], ...] = (
     (
@@ -199,8 +200,7 @@ class FirstRunScreen(AppScreen):
 
     @on(SessionBuilt)
     def session_built(self, message: SessionBuilt) -> None:
-        self.busy = False
-        self.post_message(UseSession(message.session))
+        self.busy = False  # the message bubbles on to the app, which switches to the session
 
     @on(SessionFailed)
     def session_failed(self, message: SessionFailed) -> None:

@@ -3,25 +3,22 @@
 Left, the profiles of config.toml (the default one marked); right, one scrolling form:
 - the profile's fields, one row per setting declared in `profiles.fields.PROFILE_FIELDS`, each
   validated as typed by the field's own check (error under the field; ctrl+s refuses while any is
-  invalid) and saved through `config.save_profile`, which keeps
-  the file's comments and writes it atomically; only changed keys are written;
-- credentials: the AccessKey id and the secret (a password Input). "Check & save" signs one cheap
-  ListInstancesOfUser with them through the same client `ccc-tui login` builds, then stores the pair
-  in the OS keyring and the key id in the profile, and lists the instances to pick from. With no
-  working keyring backend the secret field is not offered at all (no plaintext fallback);
-- the doctor's checks, run in a thread and shown row by row.
+  invalid) and saved through `config.save_profile`, which keeps the file's comments and writes it
+  atomically; only changed keys are written;
+- the `CredentialsPanel`: the AccessKey id (one of the profile's fields) and the secret, checked
+  and stored in the OS keyring, then the key's instances to pick from;
+- the `DoctorPanel`: the doctor's checks, run in a thread and shown row by row.
 
-Saving changes the file only; the running session keeps its client until the user presses `u`
-(use this profile now), which builds a new client and reopens the search screen. When the app has
-no client yet (first run), a successful login does that by itself.
+The screen coordinates: it knows the profile, the form's values and the launch, and tells the
+panels what to check; they post what happened. Saving changes the file only; the running session
+keeps its client until the user presses `u` (use this profile now), which builds a new client and
+reopens the search screen. When the app has no client yet (first run), a successful login does
+that by itself.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -29,45 +26,35 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from ccc_tui.api.auth import AccessKey, Secret
-from ccc_tui.api.errors import AccessDeniedError, CccError, scrub_message
-from ccc_tui.api.models import Instance
+from ccc_tui.api.errors import CccError
 from ccc_tui.calls.text import safe_text
-from ccc_tui.profiles import diagnostics as doctor
-from ccc_tui.profiles import session
 from ccc_tui.profiles.config import (
     Config,
     Target,
     config_path,
-    default_downloads_dir,
     delete_profile,
     load_config,
     save_profile,
     set_default_profile,
 )
 from ccc_tui.profiles.context import AppContext
-from ccc_tui.profiles.credentials import resolve_chain
 from ccc_tui.profiles.fields import DEFAULT_REGION, FIELDS_BY_KEY, PROFILE_FIELDS, ProfileField
-from ccc_tui.profiles.keyring_store import (
-    KEYRING_SERVICE,
-    delete_secret,
-    keyring_status,
-    keyring_username,
-    no_keyring_paragraph,
-    store_secret,
-)
-from ccc_tui.profiles.session import LaunchTarget, Session, profile_session, shorten_home
+from ccc_tui.profiles.keyring_store import KEYRING_SERVICE, delete_secret, keyring_username
+from ccc_tui.profiles.session import LaunchTarget, profile_session, shorten_home
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
 from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.confirm import ConfirmScreen
 from ccc_tui.tui.screens.profile_name import ProfileNameScreen
 from ccc_tui.tui.widgets.context_bar import ContextBar
-from ccc_tui.tui.widgets.doctor_results import DoctorResults
+from ccc_tui.tui.widgets.credentials_panel import CredentialsPanel
+from ccc_tui.tui.widgets.doctor_panel import DoctorPanel
+from ccc_tui.tui.widgets.error_panel import rejection_text
+from ccc_tui.tui.widgets.field_row import field_row
 from ccc_tui.tui.widgets.key_bar import KeyBar
+from ccc_tui.tui.widgets.status_line import show_status
 
 # The form shows the declared settings in their declared order: the credential ones (the key id)
 # with the credentials, the rest in the profile part.
@@ -77,46 +64,6 @@ CREDENTIAL_FIELDS: tuple[ProfileField, ...] = tuple(f for f in PROFILE_FIELDS if
 LETTER_ACTIONS = frozenset(
     {"new_profile", "delete_profile", "make_default", "run_checks", "use_profile"}
 )
-
-
-class UseSession(Message):
-    """Ask the app to run on this client and context from now on (first run, another profile)."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-
-
-@dataclass(frozen=True, slots=True)
-class KeyringState:
-    ok: bool
-    backend: str
-    reason: str
-
-
-def rejection_text(error: CccError, key: AccessKey | None, title: str) -> Text:
-    """A failed check in plain Text: the server's message scrubbed of key id and string to sign."""
-    text = Text()
-    text.append(f"✗ {title}\n", style="bold")
-    text.append(error.code, style="bold")
-    text.append(f": {safe_text(scrub_message(error.message, key), 300)}")
-    if error.hint:
-        text.append("\nHint: ", style="bold")
-        text.append(safe_text(error.hint, 400))
-    if error.request_id:
-        text.append("\nRequest id: ", style="bold")
-        text.append(safe_text(error.request_id, 80))
-    return text
-
-
-def instance_label(instance: Instance, current: str | None) -> Text:
-    text = Text(safe_text(instance.instance_id, 64), style="bold")
-    for part in (instance.name, f"({instance.status})" if instance.status else ""):
-        if part:
-            text.append(" " + safe_text(part, 40))
-    if instance.instance_id == current:
-        text.append("  current", style="italic")
-    return text
 
 
 class SettingsForm(VerticalScroll, can_focus=False):
@@ -146,7 +93,6 @@ class SettingsScreen(AppScreen):
     SettingsScreen .section-title { text-style: bold; color: $accent; margin-top: 1; }
     SettingsScreen #profile-title { margin-top: 0; }
     SettingsScreen #profile-path { color: $foreground-muted; margin-bottom: 1; }
-    SettingsScreen #secret-box { height: auto; }
     SettingsScreen .field-row { height: 1; }
     SettingsScreen .field-row Label { width: 14; color: $foreground-muted; }
     /* The row rule also lets Textual restyle the Label when the Input in its row is focused. */
@@ -157,13 +103,10 @@ class SettingsScreen(AppScreen):
     SettingsScreen .field-error { color: $error; padding-left: 14; height: auto; }
     SettingsScreen .field-error.-ok { display: none; }
     SettingsScreen .buttons { height: 1; margin-top: 1; }
-    SettingsScreen #chain-status { margin-bottom: 1; }
     SettingsScreen .buttons Button { margin-right: 2; }
     SettingsScreen .status { height: auto; color: $foreground-muted; }
     SettingsScreen .status.-error { color: $error; }
     SettingsScreen .status.-done { color: $success; }
-    SettingsScreen #no-keyring { color: $warning; height: auto; margin-top: 1; }
-    SettingsScreen #instances { height: auto; max-height: 8; margin-top: 1; }
     SettingsScreen .-hidden { display: none; }
     """
 
@@ -177,52 +120,6 @@ class SettingsScreen(AppScreen):
         Binding("c", "run_checks", "Checks", show=True),
         Binding("u", "use_profile", "Use now", show=True),
     ]
-
-    # ---- messages from the workers -------------------------------------------------------------
-
-    class KeyringChecked(Message):
-        def __init__(self, state: KeyringState) -> None:
-            super().__init__()
-            self.state = state
-
-    class ChainChecked(Message):
-        def __init__(self, profile: str, summary: str) -> None:
-            super().__init__()
-            self.profile = profile
-            self.summary = summary
-
-    class KeyStored(Message):
-        def __init__(
-            self,
-            profile: str,
-            masked_id: str,
-            backend: str,
-            instances: tuple[Instance, ...] | None,
-            config: Config,
-        ) -> None:
-            super().__init__()
-            self.profile = profile
-            self.masked_id = masked_id
-            self.backend = backend
-            self.instances = instances  # None: the RAM policy denies listing them
-            self.config = config
-
-    class KeyRejected(Message):
-        def __init__(self, profile: str, text: Text) -> None:
-            super().__init__()
-            self.profile = profile
-            self.text = text
-
-    class DoctorRow(Message):
-        def __init__(self, run: int, check: doctor.Check) -> None:
-            super().__init__()
-            self.run = run
-            self.check = check
-
-    class DoctorDone(Message):
-        def __init__(self, run: int) -> None:
-            super().__init__()
-            self.run = run
 
     # ---- setup ---------------------------------------------------------------------------------
 
@@ -249,8 +146,6 @@ class SettingsScreen(AppScreen):
         self.active_profile = ""
         self._loaded: dict[str, str] = {}
         self._errors: dict[str, str] = {}
-        self._keyring: KeyringState | None = None
-        self._doctor_run = 0
         self._discard_armed = False
 
     def compose(self) -> ComposeResult:
@@ -264,66 +159,18 @@ class SettingsScreen(AppScreen):
                 yield Static("", id="profile-title", classes="section-title")
                 yield Static(Text(safe_text(shorten_home(str(self.path)), 200)), id="profile-path")
                 for field in FORM_FIELDS:
-                    yield from self._field(field)
+                    yield from field_row(field)
                 with Horizontal(classes="buttons"):
                     yield Button("Save  ctrl+s", id="save", compact=True, variant="primary")
                     yield Button("Use now  u", id="use", compact=True)
                 yield Static("", id="save-status", classes="status")
 
-                yield Static("Credentials", id="credentials-title", classes="section-title")
-                yield Static("", id="chain-status", classes="status")
-                for field in CREDENTIAL_FIELDS:
-                    yield from self._field(field)
-                with Vertical(id="secret-box", classes="-hidden"):
-                    with Horizontal(classes="field-row"):
-                        yield Label("Secret")
-                        yield Input(
-                            password=True,
-                            id="secret",
-                            placeholder="hidden as you type; kept in the keyring",
-                            compact=True,
-                            max_length=256,
-                        )
-                    with Horizontal(classes="buttons"):
-                        yield Button("Check & save", id="check-key", compact=True)
-                yield Static("", id="no-keyring", classes="-hidden")
-                yield Static("Looking for a keyring backend…", id="key-status", classes="status")
-                yield OptionList(id="instances", classes="-hidden", compact=True)
-
-                yield Static("Checks", id="checks-title", classes="section-title")
-                with Horizontal(classes="buttons"):
-                    yield Button("Run checks  c", id="run-checks", compact=True)
-                yield DoctorResults(
-                    "The doctor checks config, credentials, keyring, endpoint, clock and instance.",
-                    id="doctor",
-                )
+                yield CredentialsPanel(CREDENTIAL_FIELDS, self.path, id="credentials")
+                yield DoctorPanel(id="doctor-panel")
         yield KeyBar()
-
-    def _field(self, field: ProfileField) -> ComposeResult:
-        key = field.key
-        with Horizontal(classes="field-row", id=f"row-{key}"):
-            yield Label(field.label)
-            if field.choices:
-                # Only these values are allowed: a list, its prompt says what empty means.
-                yield Select(
-                    [(label, value) for value, label in field.choices],
-                    prompt=field.placeholder,
-                    id=f"field-{key}",
-                    compact=True,
-                )
-            else:
-                placeholder = field.placeholder
-                if key == "download_dir":
-                    # The declared placeholder is generic; here the real folder can be shown.
-                    placeholder = f"{shorten_home(str(default_downloads_dir()))} (default)"
-                yield Input(
-                    placeholder=placeholder, id=f"field-{key}", compact=True, max_length=300
-                )
-        yield Static("", id=f"error-{key}", classes="field-error -ok")
 
     def on_mount(self) -> None:
         self.reload(select=None)
-        self.check_keyring()
         if self.section == "credentials":
             self.query_one("#field-access_key_id", Input).focus(scroll_visible=False)
             self.call_after_refresh(self._bring_into_view, "#credentials-title")
@@ -403,13 +250,9 @@ class SettingsScreen(AppScreen):
         for field in PROFILE_FIELDS:
             self._set_field(field.key, self._loaded[field.key])
             self._show_error(field.key, "")
-        self.query_one("#secret", Input).clear()
-        self.query_one("#instances", OptionList).add_class("-hidden")
         self._set_status("#save-status", "", "")
-        if self._keyring is not None:
-            self._show_keyring_state()
         self.update_title()
-        self.inspect_chain(name)
+        self.query_one(CredentialsPanel).show_profile(name, self.config)
 
     def _set_field(self, key: str, value: str) -> None:
         choices = FIELDS_BY_KEY[key].choices
@@ -535,145 +378,41 @@ class SettingsScreen(AppScreen):
 
     # ---- credentials ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="keyring", exit_on_error=False)
-    def check_keyring(self) -> None:
-        ok, backend, why = keyring_status()  # the probe can block on a locked store: a thread
-        self.post_message(self.KeyringChecked(KeyringState(ok, backend, why)))
-
-    @on(KeyringChecked)
-    def keyring_checked(self, message: KeyringChecked) -> None:
-        first = self._keyring is None
-        self._keyring = message.state
-        self._show_keyring_state()
-        if first and self.section == "credentials":
+    @on(CredentialsPanel.KeyringChecked)
+    def keyring_checked(self, message: CredentialsPanel.KeyringChecked) -> None:
+        if message.first and self.section == "credentials":
             # The secret field exists now: bring the whole credentials part into view.
             if message.state.ok and self.values()["access_key_id"]:
                 self.query_one("#secret", Input).focus(scroll_visible=False)
             self.call_after_refresh(self._bring_into_view, "#credentials-title")
 
-    def _show_keyring_state(self) -> None:
-        state = self._keyring
-        assert state is not None
-        secret_box = self.query_one("#secret-box")
-        paragraph = self.query_one("#no-keyring", Static)
-        if state.ok:
-            secret_box.remove_class("-hidden")
-            paragraph.add_class("-hidden")
-            self._set_status(
-                "#key-status",
-                f"Check & save signs one ListInstancesOfUser with the key, then stores the "
-                f"secret in the keyring ({state.backend}) as "
-                f"{KEYRING_SERVICE}/{keyring_username(self.profile)}.",
-                "",
-            )
-        else:
-            # Never a plaintext fallback: the secret field is not offered at all.
-            self.query_one("#secret", Input).clear()
-            secret_box.add_class("-hidden")
-            paragraph.update(Text(no_keyring_paragraph(state.backend, state.reason)))
-            paragraph.remove_class("-hidden")
-            self._set_status("#key-status", "", "")
-
-    @work(thread=True, exclusive=True, group="chain", exit_on_error=False)
-    def inspect_chain(self, profile: str) -> None:
-        report = resolve_chain(profile, config=self.config)
-        if report.credentials is not None:
-            summary = f"In use: {report.lines()[0]}"
-        else:
-            summary = "In use: none found (environment, keyring, aliyun CLI, credentials file)."
-        self.post_message(self.ChainChecked(profile, shorten_home(summary)))
-
-    @on(ChainChecked)
-    def chain_checked(self, message: ChainChecked) -> None:
-        if message.profile == self.profile:
-            self.query_one("#chain-status", Static).update(Text(safe_text(message.summary, 300)))
-
     def action_check_key(self) -> None:
-        if self._keyring is None or not self._keyring.ok or self.config_error is not None:
+        panel = self.query_one(CredentialsPanel)
+        if not panel.keyring_ok or self.config_error is not None:
             return
         values = self.values()
         if not values["access_key_id"]:
             self._show_error("access_key_id", "needed to check and store a key")
             self.query_one("#field-access_key_id").focus()
             return
-        secret_input = self.query_one("#secret", Input)
-        if not secret_input.value.strip():
-            self._set_status("#key-status", "Type the AccessKey secret first.", "error")
-            secret_input.focus()
+        if not panel.ask_for_secret():
             return
         if self._errors:
-            self._set_status(
-                "#key-status",
-                Text(f"✗ Fix the fields marked ✗ first ({', '.join(self._errors)})."),
-                "error",
+            panel.set_status(
+                Text(f"✗ Fix the fields marked ✗ first ({', '.join(self._errors)})."), "error"
             )
             return
-        # The secret goes straight into a Secret and the field is emptied: no copy outlives this.
-        key = AccessKey(
-            key_id=values["access_key_id"],
-            secret=Secret(secret_input.value.strip()),
-            source="settings",
-        )
-        secret_input.clear()
         target = Target(
             profile=self.profile,
             instance_id=values["instance_id"] or None,
             region=values["region"] or DEFAULT_REGION,
             endpoint=values["endpoint"] or None,
         )
-        self.query_one("#instances", OptionList).add_class("-hidden")
-        self.query_one("#check-key", Button).disabled = True
-        self._set_status(
-            "#key-status",
-            f"Checking {key.masked_id} against {target.endpoint_url} …",
-            "",
-        )
-        self.check_and_store(self.profile, key, target, self.changed_fields())
+        panel.check(values["access_key_id"], target, self.changed_fields())
 
-    @work(exclusive=True, group="credentials", exit_on_error=False)
-    async def check_and_store(
-        self,
-        profile: str,
-        key: AccessKey,
-        target: Target,
-        fields: Mapping[str, str | None],
-    ) -> None:
-        instances: tuple[Instance, ...] | None = None
-        try:
-            async with session.open_client(key, target) as client:
-                instances = await client.list_instances()
-        except AccessDeniedError:
-            instances = None  # the signature was accepted; only listing is not allowed
-        except CccError as exc:
-            title = "The key was not accepted; nothing was stored."
-            self.post_message(self.KeyRejected(profile, rejection_text(exc, key, title)))
-            return
-        except Exception as exc:  # an unforeseen failure: its name only, never its text
-            self.post_message(
-                self.KeyRejected(
-                    profile, Text(f"✗ The check failed ({type(exc).__name__}); nothing was stored.")
-                )
-            )
-            return
-        try:
-            backend = await asyncio.to_thread(store_secret, profile, key)
-            saved = await asyncio.to_thread(
-                save_profile, profile, {**fields, "access_key_id": key.key_id}, path=self.path
-            )
-        except CccError as exc:
-            self.post_message(self.KeyRejected(profile, rejection_text(exc, key, "Not stored")))
-            return
-        self.post_message(self.KeyStored(profile, key.masked_id, backend, instances, saved))
-
-    @on(KeyRejected)
-    def key_rejected(self, message: KeyRejected) -> None:
-        self.query_one("#check-key", Button).disabled = False
-        self._set_status("#key-status", message.text, "error")
-        self.query_one("#secret", Input).focus()
-
-    @on(KeyStored)
-    def key_stored(self, message: KeyStored) -> None:
-        self.query_one("#check-key", Button).disabled = False
+    @on(CredentialsPanel.KeyStored)
+    def key_stored(self, message: CredentialsPanel.KeyStored) -> None:
+        panel = self.query_one(CredentialsPanel)
         self.reload(select=message.profile)
         words = (
             f"✓ Verified {message.masked_id} and stored its secret in the keyring "
@@ -696,43 +435,33 @@ class SettingsScreen(AppScreen):
                 words += f" Using its only instance, {safe_text(instances[0].instance_id, 64)}."
         else:
             words += " Pick the instance to use (enter):"
-            self._offer_instances(instances, current)
+            panel.offer_instances(instances, current)
             offered = True
-        self._set_status("#key-status", Text(words), "done")
+        panel.set_status(Text(words), "done")
         if not self.connected and not offered:
             # First run: this key is all the app was waiting for (quiet: no instance id yet is
             # not an error here, the status above already says what to do).
             self.build_session(message.profile, quiet=True)
 
-    def _offer_instances(self, instances: tuple[Instance, ...], current: str) -> None:
-        box = self.query_one("#instances", OptionList)
-        box.clear_options()
-        box.add_options(Option(instance_label(i, current), id=i.instance_id) for i in instances)
-        ids = [i.instance_id for i in instances]
-        box.highlighted = ids.index(current) if current in ids else 0
-        box.remove_class("-hidden")
-        box.focus()
-
-    @on(OptionList.OptionSelected, "#instances")
-    def instance_picked(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.choose_instance(event.option.id)
+    @on(CredentialsPanel.InstancePicked)
+    def instance_picked(self, message: CredentialsPanel.InstancePicked) -> None:
+        self.choose_instance(message.instance_id)
 
     def choose_instance(self, instance_id: str, *, announce: bool = True) -> None:
         """Save the instance id into the profile (the rest of the form stays as typed)."""
+        panel = self.query_one(CredentialsPanel)
         try:
             saved = save_profile(self.profile, {"instance_id": instance_id}, path=self.path)
         except CccError as exc:
-            self._set_status("#key-status", rejection_text(exc, None, "Not saved"), "error")
+            panel.set_status(rejection_text(exc, None, "Not saved"), "error")
             return
         self.config = saved
         self._loaded["instance_id"] = instance_id
         self._set_field("instance_id", instance_id)
         self.update_title()
         if announce:
-            self.query_one("#instances", OptionList).add_class("-hidden")
-            self._set_status(
-                "#key-status",
+            panel.hide_instances()
+            panel.set_status(
                 Text(f"✓ Instance {safe_text(instance_id, 64)} saved in profile {self.profile}."),
                 "done",
             )
@@ -760,10 +489,6 @@ class SettingsScreen(AppScreen):
             return
         self.post_message(SessionBuilt(session))
 
-    @on(SessionBuilt)
-    def session_built(self, message: SessionBuilt) -> None:
-        self.post_message(UseSession(message.session))
-
     @on(SessionFailed)
     def session_failed(self, message: SessionFailed) -> None:
         self._set_status(
@@ -773,50 +498,20 @@ class SettingsScreen(AppScreen):
     # ---- the doctor ----------------------------------------------------------------------------
 
     def action_run_checks(self) -> None:
-        self._doctor_run += 1
         demo = self.context.demo
-        results = self.query_one("#doctor", DoctorResults)
         subject = "the demo (built-in emulator)" if demo else f"profile {self.profile}, as saved"
-        results.start(f"Checking {subject} …")
-        self.query_one("#run-checks", Button).disabled = True
-        self.run_doctor(self._doctor_run, demo, self.profile)
+        # The launch's flags belong to the launch's profile; another profile is checked as saved.
+        own = self.profile == self.active_profile
+        flags = self.launch if own else LaunchTarget(profile=self.profile)
+        self.query_one(DoctorPanel).run(subject, demo=demo, flags=flags)
         self._bring_into_view("#checks-title")
 
-    @work(thread=True, exclusive=True, group="doctor", exit_on_error=False)
-    def run_doctor(self, run: int, demo: bool, profile: str) -> None:
-        # The launch's flags belong to the launch's profile; another profile is checked as saved.
-        own = profile == self.active_profile
-        flags = self.launch if own else LaunchTarget(profile=profile)
-        try:
-            for check in doctor.iter_checks(
-                demo=demo,
-                profile=flags.profile,
-                instance_id=flags.instance_id,
-                region=flags.region,
-                endpoint=flags.endpoint,
-            ):
-                self.post_message(self.DoctorRow(run, check))
-        except Exception as exc:  # a bug in a check must not take the screen down
-            failed = doctor.Check("doctor", doctor.FAIL, f"stopped ({type(exc).__name__})")
-            self.post_message(self.DoctorRow(run, failed))
-        self.post_message(self.DoctorDone(run))
+    @on(DoctorPanel.RunRequested)
+    def checks_requested(self, message: DoctorPanel.RunRequested) -> None:
+        self.action_run_checks()
 
-    @on(DoctorRow)
-    def doctor_row(self, message: DoctorRow) -> None:
-        if message.run == self._doctor_run:
-            self.query_one("#doctor", DoctorResults).add_check(message.check)
-
-    @on(DoctorDone)
-    def doctor_done(self, message: DoctorDone) -> None:
-        if message.run != self._doctor_run:
-            return
-        results = self.query_one("#doctor", DoctorResults)
-        counts = {s: sum(c.status == s for c in results.checks) for s in (doctor.WARN, doctor.FAIL)}
-        passed = sum(c.status == doctor.PASS for c in results.checks)
-        results.set_note(
-            f"{passed} passed, {counts[doctor.WARN]} warning(s), {counts[doctor.FAIL]} failed."
-        )
-        self.query_one("#run-checks", Button).disabled = False
+    @on(DoctorPanel.Finished)
+    def checks_finished(self, message: DoctorPanel.Finished) -> None:
         self.call_after_refresh(self._bring_into_view, "#checks-title")
 
     # ---- profiles: create, delete, make default ------------------------------------------------
@@ -874,7 +569,7 @@ class SettingsScreen(AppScreen):
             self._set_status("#save-status", rejection_text(exc, None, "Not deleted"), "error")
             return
         note = ""
-        if self._keyring is not None and self._keyring.ok:
+        if self.query_one(CredentialsPanel).keyring_ok:
             try:
                 if delete_secret(name):
                     note = " Its keyring entry was removed too."
@@ -912,7 +607,6 @@ class SettingsScreen(AppScreen):
             "save": self.action_save,
             "use": self.action_use_profile,
             "check-key": self.action_check_key,
-            "run-checks": self.action_run_checks,
         }
         action = actions.get(event.button.id or "")
         if action is not None:
@@ -934,8 +628,4 @@ class SettingsScreen(AppScreen):
         self.query_one(selector).scroll_visible(top=True, animate=False)
 
     def _set_status(self, selector: str, content: str | Text, kind: str) -> None:
-        status = self.query_one(selector, Static)
-        status.update(content if isinstance(content, Text) else Text(content))
-        status.set_class(kind == "error", "-error")
-        status.set_class(kind == "done", "-done")
-        status.display = bool(content)  # no blank line for an empty status at 80×24
+        show_status(self.query_one(selector, Static), content, kind)
