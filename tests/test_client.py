@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import ssl
-import stat
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -405,40 +404,35 @@ async def test_download_url_quotes_are_stripped() -> None:
     assert link.url == "https://oss.example/a.wav?x=1"
 
 
-async def test_download_writes_0600_file_atomically_with_progress(tmp_path: Path) -> None:
+async def test_download_streams_into_the_sink_with_progress() -> None:
     payload = b"RIFF" + bytes(200_000)
     script = Script(
         httpx.Response(200, content=payload, headers={"content-length": str(len(payload))})
     )
     seen: list[tuple[int, int | None]] = []
-    dest = tmp_path / "downloads" / "call.wav"
+    sink = io.BytesIO()
     async with make_client(script) as client:
-        path = await client.download_to_file(
-            "https://oss.example/call.wav", dest, progress=lambda d, t: seen.append((d, t))
+        written = await client.stream_download(
+            "https://oss.example/call.wav", sink, progress=lambda d, t: seen.append((d, t))
         )
-    assert path == dest
-    assert dest.read_bytes() == payload
-    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    assert written == len(payload) and sink.getvalue() == payload
     assert seen[0] == (0, len(payload))
     assert seen[-1] == (len(payload), len(payload))
-    assert [p.name for p in dest.parent.iterdir()] == ["call.wav"]
 
 
-async def test_failed_download_leaves_nothing_behind(tmp_path: Path) -> None:
-    dest = tmp_path / "out" / "call.wav"
+async def test_refused_download_is_a_not_found_error_and_writes_nothing() -> None:
+    sink = io.BytesIO()
     async with make_client(Script(httpx.Response(403, text="<Error>expired</Error>"))) as client:
         with pytest.raises(NotFoundError) as info:
-            await client.download_to_file("https://oss.example/call.wav", dest)
+            await client.stream_download("https://oss.example/call.wav", sink)
     assert info.value.http_status == 403
-    assert list(dest.parent.iterdir()) == []
+    assert sink.getvalue() == b""
 
 
-async def test_interrupted_download_leaves_nothing_behind(tmp_path: Path) -> None:
-    dest = tmp_path / "out" / "call.wav"
+async def test_interrupted_download_is_a_transport_error() -> None:
     async with make_client(Script(httpx.ReadError("connection reset"))) as client:
         with pytest.raises(TransportError):
-            await client.download_to_file("https://oss.example/call.wav", dest)
-    assert list(dest.parent.iterdir()) == []
+            await client.stream_download("https://oss.example/call.wav", io.BytesIO())
 
 
 async def test_secret_never_appears_in_requests_or_errors() -> None:

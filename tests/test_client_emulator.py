@@ -70,8 +70,9 @@ async def test_seed_recording_and_wav_download_over_a_real_socket(
         assert rec.start == datetime(2018, 7, 11, 4, 55, 11, tzinfo=UTC)
         link = await client.get_download_link(rec.file_name)
         assert link.url.startswith(emulator_url) and '"' not in link.url
-        path = await client.download_to_file(link.url, tmp_path / "r.wav")
-    with wave.open(BytesIO(path.read_bytes())) as wav:
+        sink = BytesIO()
+        await client.stream_download(link.url, sink)
+    with wave.open(BytesIO(sink.getvalue())) as wav:
         assert wav.getnframes() > 0
 
 

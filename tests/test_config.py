@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ccc_tui.api.errors import EXIT_CONFIG, ConfigurationError
+from ccc_tui.calls import files
 from ccc_tui.profiles import config as cfg
 
 SAMPLE = """\
@@ -403,7 +404,7 @@ def test_atomic_write_leaves_no_temp_file_and_survives_a_failed_write(
     def boom(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(cfg.os, "replace", boom)
+    monkeypatch.setattr(files.os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
         cfg.save_profile("prod", {"region": "cn-beijing"})
     monkeypatch.undo()

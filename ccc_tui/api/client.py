@@ -10,17 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import random
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from ccc_tui.api import signing, v2017
 
@@ -259,53 +256,41 @@ class CccClient:
         body = await self.request("GetInstance", {"InstanceId": self._instance(instance_id)})
         return v2017.parse_instance(body)
 
-    async def download_to_file(
+    async def stream_download(
         self,
         url: str,
-        dest: Path,
+        sink: BinaryIO,
         *,
         progress: ProgressCallback | None = None,
         chunk_size: int = 64 * 1024,
-    ) -> Path:
-        """Stream a (pre-signed) URL into `dest`: a 0600 temp file beside it, renamed when complete.
-
-        A failure or cancellation leaves no partial file behind.
-        """
+    ) -> int:
+        """Stream a (pre-signed) URL into `sink`; returns the bytes written. Where the bytes land
+        (a private temp file renamed when complete) is the caller's business: `calls/downloads`."""
         import httpx
 
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-        tmp = Path(tmp_name)
         try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                async with self._http.stream("GET", url) as response:
-                    if response.status_code >= 400:
-                        await response.aread()
-                        raise NotFoundError(
-                            f"The recording download was refused (HTTP {response.status_code}); "
-                            "the signed URL may have expired.",
-                            code=f"Download.HTTP{response.status_code}",
-                            http_status=response.status_code,
-                            hint="Download again: it asks for a fresh signed URL (valid one hour).",
-                        )
-                    total = _content_length(response)
-                    done = 0
+            async with self._http.stream("GET", url) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise NotFoundError(
+                        f"The recording download was refused (HTTP {response.status_code}); "
+                        "the signed URL may have expired.",
+                        code=f"Download.HTTP{response.status_code}",
+                        http_status=response.status_code,
+                        hint="Download again: it asks for a fresh signed URL (valid one hour).",
+                    )
+                total = _content_length(response)
+                done = 0
+                if progress:
+                    progress(0, total)
+                async for chunk in response.aiter_bytes(chunk_size):
+                    sink.write(chunk)
+                    done += len(chunk)
                     if progress:
-                        progress(0, total)
-                    async for chunk in response.aiter_bytes(chunk_size):
-                        out.write(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress(done, total)
-            os.replace(tmp, dest)
-            return dest
+                        progress(done, total)
         except httpx.HTTPError as exc:
-            tmp.unlink(missing_ok=True)
             raise _transport_error(exc, "download") from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        return done
 
     # ---- the protocol ---------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ccc_tui.api.errors import CccError
 from ccc_tui.api.models import Recording
+from ccc_tui.calls.files import atomic_file, ensure_private_dir
 
 if TYPE_CHECKING:
     from ccc_tui.api.client import CccClient
@@ -114,23 +115,6 @@ def unique_path(directory: Path | str, name: str) -> Path:
         number += 1
 
 
-def _ensure_private_dir(directory: Path) -> None:
-    """Create missing directories 0700 (recordings are personal data); leave existing ones be."""
-    missing: list[Path] = []
-    current = directory
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
-        with contextlib.suppress(FileExistsError):  # another download made it meanwhile
-            path.mkdir(mode=0o700)
-            os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
-    if not directory.is_dir():
-        raise NotADirectoryError(f"{directory} is not a directory")
-
-
 def _reserve(directory: Path, name: str) -> Path:
     """Claim a free name with an exclusive create, so two downloads of one file never collide."""
     while True:
@@ -160,12 +144,14 @@ async def download_recording(
     directory = Path(directory).expanduser()
     name = safe_filename(recording.file_name)
     try:
-        _ensure_private_dir(directory)
+        ensure_private_dir(directory)
         dest = _reserve(directory, name)
     except OSError as exc:
         raise _file_error(exc, directory) from None
     try:
-        return await client.download_to_file(link.url, dest, progress=progress)
+        with atomic_file(dest, suffix=".part") as out:
+            await client.stream_download(link.url, out, progress=progress)
+        return dest
     except BaseException as exc:
         # Only our empty placeholder is removed: after a failure it was never replaced.
         with contextlib.suppress(OSError):

@@ -27,7 +27,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ import platformdirs
 
 from ccc_tui.api.endpoints import endpoint_for_region
 from ccc_tui.api.errors import ConfigurationError
+from ccc_tui.calls.files import write_text_atomic
 from ccc_tui.profiles.fields import (
     DEFAULT_LANGUAGE,
     DEFAULT_REGION,
@@ -362,7 +362,7 @@ def _edit(path: Path | None, change: Callable[[TOMLDocument], None]) -> Config:
     change(doc)
     new_text = tomlkit.dumps(doc)
     updated = parse_config(new_text, path)  # what we write must read back
-    atomic_write(path, new_text)
+    write_text_atomic(path, new_text)
     return updated
 
 
@@ -463,39 +463,6 @@ def set_setting(
             doc[key] = value
 
     return _edit(path, change)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` via a 0600 temp file in the same directory and a rename.
-
-    A crash leaves either the old file or the new one, never half of one. A symlinked config
-    (dotfile managers) is written through to its target.
-    """
-    path = Path(os.path.realpath(path))
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        try:
-            dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
 
 
 # ---- the effective target -----------------------------------------------------------------------
