@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
 
 from ccc_tui.api.auth import AccessKey, Secret
+from ccc_tui.cli import config_cmd
 from ccc_tui.profiles import config as cfg
 from ccc_tui.profiles.keyring_store import store_secret
 
@@ -113,3 +115,21 @@ def test_config_set_unset_and_use(conf: Path, capsys: pytest.CaptureFixture[str]
     assert cli(["config", "unset", "--profile", "ghost", "region"]) == 3
     with pytest.raises(SystemExit):
         cli(["config", "set", "access_key_secret", "x"])  # not a settable key
+
+
+def test_config_show_and_the_flags_follow_the_declared_fields() -> None:
+    """One table drives them: a declared setting shows in `config show`, and its flag exists."""
+    from ccc_tui.cli.common import add_target_arguments
+    from ccc_tui.profiles.config import load_config, resolve_target
+    from ccc_tui.profiles.fields import PROFILE_FIELDS
+
+    config = load_config()
+    lines = config_cmd.show_lines(config, resolve_target(config=config))
+    shown = {line.split()[0] for line in lines}
+    parser = argparse.ArgumentParser()
+    add_target_arguments(parser)
+    flags = {opt for action in parser._actions for opt in action.option_strings}
+    for field in PROFILE_FIELDS:
+        assert field.credential or field.key in shown, field.key
+        if field.flag:
+            assert field.flag in flags, field.flag

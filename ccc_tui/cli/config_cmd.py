@@ -34,7 +34,7 @@ from ccc_tui.profiles.config import (
     set_default_profile,
 )
 from ccc_tui.profiles.credentials import describe_key, resolve_chain
-from ccc_tui.profiles.fields import PROFILE_KEYS
+from ccc_tui.profiles.fields import PROFILE_FIELDS, PROFILE_KEYS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -132,6 +132,18 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(target: Target, key: str) -> str:
+    """The effective value of a setting as `config show` prints it: what applies, not what is set."""
+    if key == "endpoint":
+        return target.endpoint_url
+    if key == "time_zone":
+        return target.time_zone or f"local ({_local_zone()})"
+    if key == "download_dir":
+        return str(downloads_dir(target))
+    value = getattr(target, key)
+    return str(value) if value else "(not set)"
+
+
 def show_lines(config: Config, target: Target, *, demo: bool = False) -> list[str]:
     """The `config show` report (also what a settings screen can display)."""
     src = target.sources
@@ -139,16 +151,12 @@ def show_lines(config: Config, target: Target, *, demo: bool = False) -> list[st
     rows: list[tuple[str, str, str]] = [
         ("config file", str(config.path), state),
         ("profile", target.profile, src.get("profile", "default")),
-        ("instance_id", target.instance_id or "(not set)", src.get("instance_id", "default")),
-        ("region", target.region, src.get("region", "default")),
-        ("endpoint", target.endpoint_url, src.get("endpoint", "default")),
-        (
-            "time_zone",
-            target.time_zone or f"local ({_local_zone()})",
-            src.get("time_zone", "default"),
-        ),
-        ("language", target.language, src.get("language", "default")),
-        ("download_dir", str(downloads_dir(target)), src.get("download_dir", "default")),
+    ]
+    # Every declared setting but the key id (the credentials line below says which key is used).
+    rows += [
+        (field.key, _shown(target, field.key), src.get(field.key, "default"))
+        for field in PROFILE_FIELDS
+        if not field.credential
     ]
     if config.theme:
         rows.append(("theme", config.theme, f"config ({config.path})"))
