@@ -7,9 +7,36 @@ from urllib.parse import urlsplit
 
 from ccc_tui.api.errors import ConfigurationError
 
+# Where the official SDKs (both API versions) send each region: these go to the central endpoint;
+# the regions CCC is deployed in have their own host (`regional` rule).
+CENTRAL_ENDPOINT = "https://ccc.aliyuncs.com"
+CENTRAL_REGIONS = frozenset(
+    {
+        "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+        "ap-southeast-5", "cn-beijing", "cn-chengdu", "cn-hongkong", "cn-huhehaote", "cn-qingdao",
+        "cn-shenzhen", "cn-zhangjiakou", "eu-central-1", "eu-west-1", "me-east-1", "us-east-1",
+        "us-west-1", "cn-hangzhou-finance", "cn-shenzhen-finance-1", "cn-shanghai-finance-1",
+        "cn-north-2-gov-1",
+    }
+)  # fmt: skip
+REGIONAL_REGIONS = frozenset({"cn-shanghai", "cn-hangzhou"})
+
 
 def endpoint_for_region(region: str) -> str:
+    if region in CENTRAL_REGIONS:
+        return CENTRAL_ENDPOINT
     return f"https://ccc.{region}.aliyuncs.com"
+
+
+def region_warning(region: str) -> str | None:
+    """A plain sentence when CCC is not known to serve `region` (a typo, usually); else None."""
+    if region in REGIONAL_REGIONS or region in CENTRAL_REGIONS:
+        return None
+    return (
+        f"CCC is not known to serve region {region!r} (the official SDKs know cn-shanghai, "
+        "cn-hangzhou and the regions they route to ccc.aliyuncs.com); requests would go to "
+        f"{endpoint_for_region(region)}. Check the spelling, or set endpoint explicitly."
+    )
 
 
 def is_loopback_host(host: str) -> bool:

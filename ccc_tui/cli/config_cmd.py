@@ -16,6 +16,7 @@ import argparse
 import sys
 from datetime import datetime
 
+from ccc_tui.api.endpoints import region_warning
 from ccc_tui.api.errors import EXIT_CONFIG, CccError
 from ccc_tui.cli.common import add_target_arguments, print_error
 from ccc_tui.profiles.config import (
@@ -187,6 +188,8 @@ def run_set(args: argparse.Namespace) -> int:
         return print_error(exc)
     value = updated.profiles[name].values().get(args.key, args.value)
     print(f"Profile {name} in {updated.path}: {args.key} = {value}")
+    if args.key == "region" and (warning := region_warning(value)):
+        print(f"Warning: {warning}", file=sys.stderr)
     return 0
 
 

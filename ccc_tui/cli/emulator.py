@@ -28,6 +28,18 @@ _SHOWN = (
 )
 
 
+def _port(text: str) -> int:
+    """A TCP port: 1-65535, or 0 to let the system pick. Anything else is a usage error (exit 2)
+    rather than a port the socket layer would wrap or reinterpret."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (1-65535, or 0 for any)")
+    return port
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "emulator",
@@ -40,7 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on ({DEFAULT_PORT})"
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help=f"port to listen on, 1-65535, or 0 for any free one ({DEFAULT_PORT})",
     )
     parser.add_argument("--latency-ms", type=float, metavar="N", help="add N ms to every request")
     parser.add_argument(

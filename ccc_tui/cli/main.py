@@ -52,6 +52,33 @@ def build_command_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _innermost(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)parser of the command and action that `args` was parsed by."""
+    while True:
+        chosen = None
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                name = getattr(args, action.dest or "", None)
+                chosen = action.choices.get(name) if isinstance(name, str) else None
+        if chosen is None:
+            return parser
+        parser = chosen
+
+
+def _refuse_demo_with_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--demo runs on the built-in emulator: a profile, instance, region or endpoint given with it
+    would be ignored, which is worse than saying so (exit 2)."""
+    if not getattr(args, "demo", False):
+        return
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in ("profile", "instance_id", "region", "endpoint")
+        if getattr(args, name, None)
+    ]
+    if given:
+        parser.error(f"--demo uses the built-in emulator; it cannot be combined with {', '.join(given)}")
+
+
 def _value_flags(parser: argparse.ArgumentParser) -> frozenset[str]:
     """The app's options that take a value, read off its parser: their values are not commands."""
     return frozenset(
@@ -82,9 +109,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if pos is not None:
         # Flags written before the command apply to it: move the command to the front.
         command = argv[pos]
-        args = build_command_parser(command).parse_args([command, *argv[:pos], *argv[pos + 1 :]])
+        parser = build_command_parser(command)
+        args, extra = parser.parse_known_args([command, *argv[:pos], *argv[pos + 1 :]])
+        _refuse_demo_with_target(_innermost(parser, args), args)
+        if extra:
+            # argparse would blame the top-level parser and print its usage; the user wants the
+            # usage of the command (or action) they typed.
+            _innermost(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
         return int(args.handler(args))
     args = app_parser.parse_args(argv)
+    _refuse_demo_with_target(app_parser, args)
     from ccc_tui.cli.launch import run_app  # imports Textual: only for the interactive app
 
     return run_app(args)

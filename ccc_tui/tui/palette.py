@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
-from ccc_tui.calls.contact_ids import normalise_contact_id
+from ccc_tui.calls.contact_ids import looks_like_contact_id
 from ccc_tui.calls.text import safe_text
 
 if TYPE_CHECKING:
@@ -40,7 +41,11 @@ class ContactProvider(Provider):
             return []
         entries = app.store.recent(limit=HISTORY_HITS, instance_id=app.context.instance_id)
         return [
-            (e.contact_id, f"{safe_text(e.caller, 16)} → {safe_text(e.callee, 16)} · {e.outcome}")
+            (
+                e.contact_id,
+                # The palette parses a hit's help as markup: server text is made inert first.
+                escape(safe_text(f"{safe_text(e.caller, 16)} → {safe_text(e.callee, 16)} · {e.outcome}", 80)),
+            )
             for e in entries
         ]
 
@@ -59,10 +64,7 @@ class ContactProvider(Provider):
     async def search(self, query: str) -> Hits:
         if self.ccc_app.client is None:
             return
-        try:
-            typed = normalise_contact_id(query)
-        except ValueError:
-            typed = None
+        typed = looks_like_contact_id(query)
         if typed is not None:
             yield Hit(
                 1.0,
