@@ -43,6 +43,9 @@ class CccApp(RoutesWorkerFailures, App[int]):
         # f2, not ctrl+comma: terminals send no code for ctrl+, without the kitty keyboard
         # protocol, and tmux/screen over SSH drop it; F2 arrives everywhere.
         Binding("f2", "settings", "Settings", show=False),
+        # Back to the shell like any terminal program (fg returns); Textual ignores it where the
+        # platform cannot suspend.
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False),
     ]
 
     def __init__(
@@ -162,7 +165,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        title = getattr(self.screen, "HELP_TITLE", type(self.screen).__name__)
+        title = getattr(self.screen, "HELP_TITLE", "This screen")
         self.push_screen(HelpScreen(self.screen, title))
 
     def action_toggle_dark(self) -> None:

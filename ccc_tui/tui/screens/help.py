@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +26,18 @@ _KEY_NAMES = {
 
 def key_label(key: str) -> str:
     return _KEY_NAMES.get(key, key)
+
+
+def _is_own(node: object, action: str) -> bool:
+    """Whether one of ccc-tui's own classes binds `action` on `node` (not a Textual widget's
+    inherited default)."""
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("ccc_tui."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.action == action:
+                return True
+    return False
 
 
 class HelpScreen(Dialog[None]):
@@ -54,33 +67,28 @@ class HelpScreen(Dialog[None]):
         )
 
     def on_mount(self) -> None:
+        rows = self.binding_rows()
         table = self.query_one(DataTable)
-        table.add_column("Key", key="key", width=14)
+        # The key column is as wide as its longest name: `ctrl+shift+left` is never cut.
+        table.add_column("Key", key="key", width=max([3, *(cell_len(k) for k, _ in rows)]))
         table.add_column("Does", key="does")
-        seen: set[str] = set()
-        for rows in self.binding_rows():
-            for key, description in rows:
-                if description in seen and key in seen:
-                    continue
-                seen.add(key)
-                table.add_row(Text(key, style="bold"), Text(description))
+        for key, description in rows:
+            table.add_row(Text(key, style="bold"), Text(description))
 
-    def binding_rows(self) -> list[list[tuple[str, str]]]:
-        """Bindings of the focused widget chain, the screen and the app, with descriptions."""
-        grouped: dict[str, list[str]] = {}
-        order: list[str] = []
+    def binding_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for the bindings active on the screen help was opened from: the
+        app's own first, then the generic ones of Textual's widgets (cursor keys, editing)."""
+        grouped: dict[tuple[bool, str], list[str]] = {}
         for key, active in self.origin.active_bindings.items():
             binding = active.binding
-            description = binding.description or binding.action.replace("_", " ")
             if not binding.description and binding.action.startswith("cursor_"):
                 continue
-            label = key_label(key)
-            if description not in grouped:
-                grouped[description] = []
-                order.append(description)
-            if label not in grouped[description]:
-                grouped[description].append(label)
-        return [[(" / ".join(grouped[d]), d) for d in order]]
+            description = binding.description or binding.action.replace("_", " ")
+            labels = grouped.setdefault((_is_own(active.node, binding.action), description), [])
+            if key_label(key) not in labels:
+                labels.append(key_label(key))
+        ordered = sorted(grouped.items(), key=lambda item: not item[0][0])  # stable: own first
+        return [(" / ".join(labels), description) for (_, description), labels in ordered]
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(None)

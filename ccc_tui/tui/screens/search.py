@@ -13,6 +13,7 @@ from ccc_tui.calls.history import HistoryStore
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.tui.messages import OpenCall
 from ccc_tui.tui.screens.base import AppScreen
+from ccc_tui.tui.widgets.contact_input import ContactIdInput
 from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.history import HistoryTable
 from ccc_tui.tui.widgets.key_bar import KeyBar
@@ -22,6 +23,7 @@ DEMO_HINT = "Demo: try 1096645650 (outbound) or 2020927020 (has a recording)."
 
 
 class SearchScreen(AppScreen):
+    HELP_TITLE = "Find a call"
     DEFAULT_CSS = """
     SearchScreen { layout: vertical; }
     SearchScreen #search-box { height: auto; padding: 1 1 0 1; }
@@ -34,6 +36,8 @@ class SearchScreen(AppScreen):
 
     BINDINGS = [
         Binding("slash", "focus_input", "Search", show=True),
+        # Before the field sees the key (it gives "?" up: see ContactIdInput).
+        Binding("question_mark", "app.help", "Help", show=False, priority=True),
         Binding("down", "focus_history", "History", show=False),
         Binding("escape", "clear_input", "Clear", show=False),
     ]
@@ -46,7 +50,7 @@ class SearchScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield ContextBar(self.context, "Find a call")
         with Vertical(id="search-box"):
-            yield Input(
+            yield ContactIdInput(
                 placeholder="ContactId — paste or type, then enter",
                 id="contact-input",
                 max_length=200,
@@ -81,17 +85,24 @@ class SearchScreen(AppScreen):
             status.add_class("-ok")
             return
         try:
-            normalise_contact_id(event.value)
+            understood = normalise_contact_id(event.value)
         except ValueError as exc:
             status.update(f"✗ {exc}")
             status.remove_class("-ok")
         else:
-            status.update("enter to open")
+            # Say how it was understood when that differs from what was typed (spaces, width).
+            shown = "enter to open" if understood == event.value else f"enter to open {understood}"
+            status.update(shown)
             status.add_class("-ok")
 
     @on(Input.Submitted, "#contact-input")
     def submit(self, event: Input.Submitted) -> None:
         status = self.query_one("#validation", Static)
+        history = self.query_one(HistoryTable)
+        if not event.value.strip() and history.display and history.current is not None:
+            # `down` then `enter` typed faster than focus moves: the user meant the history row.
+            self.post_message(OpenCall(history.current.contact_id))
+            return
         try:
             contact_id = normalise_contact_id(event.value)
         except ValueError as exc:

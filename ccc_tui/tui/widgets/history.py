@@ -14,8 +14,9 @@ from ccc_tui.calls.text import cell_width, safe_text
 
 
 def _when(moment: datetime | None, tz: tzinfo | None) -> str:
-    # Always the full date: "10:03" means little a week later, and the screen stays reproducible.
-    return moment.astimezone(tz).strftime("%y-%m-%d %H:%M") if moment else "—"
+    # Always the full date, year first: "10:03" means little a week later, and "19-04-17" could
+    # be any of three dates.
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 class HistoryTable(DataTable[Text]):
