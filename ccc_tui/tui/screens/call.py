@@ -24,7 +24,8 @@ from ccc_tui.api.client import CccClient
 from ccc_tui.api.errors import CccError
 from ccc_tui.api.models import Call, Recording
 from ccc_tui.calls.downloads import download_recording
-from ccc_tui.calls.export import call_to_dict, render_markdown
+from ccc_tui.calls.export import call_to_dict
+from ccc_tui.calls.export_files import export_call
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.calls.players import describe_playing, explain_no_player, find_player, play
 from ccc_tui.calls.view import CallView
@@ -97,6 +98,11 @@ class CallScreen(AppScreen):
         def __init__(self, result: LoadResult) -> None:
             super().__init__()
             self.result = result
+
+    @dataclass
+    class Exported(Message):
+        path: Path | None  # the Markdown file; the JSON sits beside it
+        error: str | None
 
     class DownloadProgress(Message):
         def __init__(self, file_name: str, done: int, total: int | None) -> None:
@@ -344,21 +350,26 @@ class CallScreen(AppScreen):
         if self.call is None:
             self.notify("Nothing to export yet", severity="warning")
             return
-        directory = self.download_dir()
+        self.export(self.call, self.download_dir())
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def export(self, call: Call, directory: Path) -> None:
+        # Files off the UI thread; a name of its own each time, so notes in an earlier export stay.
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            path = directory / f"call-{self.contact_id}.md"
-            path.write_text(
-                render_markdown(self.call, tz=self.context.tz, language=self.context.language),
-                encoding="utf-8",
-            )
-            (directory / f"call-{self.contact_id}.json").write_text(
-                json.dumps(call_to_dict(self.call), ensure_ascii=False, indent=2), encoding="utf-8"
+            markdown, _ = export_call(
+                call, directory, tz=self.context.tz, language=self.context.language
             )
         except OSError as exc:
-            self.notify(f"Export failed: {exc.strerror or exc}", severity="error", markup=False)
+            self.post_message(self.Exported(None, exc.strerror or str(exc)))
             return
-        self.notify(f"Exported to {path} (and .json)", timeout=6, markup=False)
+        self.post_message(self.Exported(markdown, None))
+
+    @on(Exported)
+    def show_export_result(self, message: Exported) -> None:
+        if message.path is None:
+            self.notify(f"Export failed: {message.error}", severity="error", markup=False)
+        else:
+            self.notify(f"Exported to {message.path} (and .json)", timeout=6, markup=False)
 
     # ---- recordings ---------------------------------------------------------------------
 
