@@ -1,19 +1,19 @@
 """Settings: profiles, the selected profile's fields, credentials into the keyring, the doctor.
 
-Left, the profiles of config.toml (the default one marked); right, one scrolling form:
-- the profile's fields, one row per setting declared in `profiles.fields.PROFILE_FIELDS`, each
-  validated as typed by the field's own check (error under the field; ctrl+s refuses while any is
-  invalid) and saved through `config.save_profile`, which keeps the file's comments and writes it
-  atomically; only changed keys are written;
+Left, the profiles of config.toml (the default one marked); right, one scrolling form of three
+panels:
+- the `ProfileForm`: the profile's fields, validated as typed, saved with ctrl+s;
 - the `CredentialsPanel`: the AccessKey id (one of the profile's fields) and the secret, checked
   and stored in the OS keyring, then the key's instances to pick from;
 - the `DoctorPanel`: the doctor's checks, run in a thread and shown row by row.
+The two first share one `FieldState` (loaded values, current problems): the key id is validated,
+counted as unsaved and saved with the other fields.
 
-The screen coordinates: it knows the profile, the form's values and the launch, and tells the
-panels what to check; they post what happened. Saving changes the file only; the running session
-keeps its client until the user presses `u` (use this profile now), which builds a new client and
-reopens the search screen. When the app has no client yet (first run), a successful login does
-that by itself.
+The screen coordinates: it knows the profiles, the file and the launch, loads a profile into the
+panels and tells them what to check or save; they post what happened. Saving changes the file
+only; the running session keeps its client until the user presses `u` (use this profile now),
+which builds a new client and reopens the search screen. When the app has no client yet (first
+run), a successful login does that by itself.
 """
 
 from __future__ import annotations
@@ -26,14 +26,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, OptionList, Select, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ccc_tui.api.errors import CccError
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.config import (
     Config,
-    Target,
     config_path,
     delete_profile,
     load_config,
@@ -41,7 +40,7 @@ from ccc_tui.profiles.config import (
     set_default_profile,
 )
 from ccc_tui.profiles.context import AppContext
-from ccc_tui.profiles.fields import DEFAULT_REGION, FIELDS_BY_KEY, PROFILE_FIELDS, ProfileField
+from ccc_tui.profiles.fields import PROFILE_FIELDS
 from ccc_tui.profiles.keyring_store import KEYRING_SERVICE, delete_secret, keyring_username
 from ccc_tui.profiles.session import LaunchTarget, profile_session, shorten_home
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
@@ -52,14 +51,10 @@ from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.credentials_panel import CredentialsPanel
 from ccc_tui.tui.widgets.doctor_panel import DoctorPanel
 from ccc_tui.tui.widgets.error_panel import rejection_text
-from ccc_tui.tui.widgets.field_row import field_row
+from ccc_tui.tui.widgets.field_row import FieldRows, FieldState
 from ccc_tui.tui.widgets.key_bar import KeyBar
-from ccc_tui.tui.widgets.status_line import show_status
+from ccc_tui.tui.widgets.profile_form import ProfileForm
 
-# The form shows the declared settings in their declared order: the credential ones (the key id)
-# with the credentials, the rest in the profile part.
-FORM_FIELDS: tuple[ProfileField, ...] = tuple(f for f in PROFILE_FIELDS if not f.credential)
-CREDENTIAL_FIELDS: tuple[ProfileField, ...] = tuple(f for f in PROFILE_FIELDS if f.credential)
 # The letter bindings: they must not fire (nor show) while a text field has focus.
 LETTER_ACTIONS = frozenset(
     {"new_profile", "delete_profile", "make_default", "run_checks", "use_profile"}
@@ -90,9 +85,8 @@ class SettingsScreen(AppScreen):
         padding: 0 1;
         scrollbar-size-vertical: 1;
     }
+    /* What the panels share: section titles, field rows, buttons and status lines. */
     SettingsScreen .section-title { text-style: bold; color: $accent; margin-top: 1; }
-    SettingsScreen #profile-title { margin-top: 0; }
-    SettingsScreen #profile-path { color: $foreground-muted; margin-bottom: 1; }
     SettingsScreen .field-row { height: 1; }
     SettingsScreen .field-row Label { width: 14; color: $foreground-muted; }
     /* The row rule also lets Textual restyle the Label when the Input in its row is focused. */
@@ -144,8 +138,7 @@ class SettingsScreen(AppScreen):
         self.config_error: CccError | None = None
         self.profile = ""
         self.active_profile = ""
-        self._loaded: dict[str, str] = {}
-        self._errors: dict[str, str] = {}
+        self.fields = FieldState()  # the profile's fields, shown by the form and the credentials
         self._discard_armed = False
 
     def compose(self) -> ComposeResult:
@@ -156,18 +149,15 @@ class SettingsScreen(AppScreen):
                 yield OptionList(id="profiles", compact=True)
                 yield Static("n new · x delete\nm make default", id="profiles-keys")
             with SettingsForm(id="settings-form"):
-                yield Static("", id="profile-title", classes="section-title")
-                yield Static(Text(safe_text(shorten_home(str(self.path)), 200)), id="profile-path")
-                for field in FORM_FIELDS:
-                    yield from field_row(field)
-                with Horizontal(classes="buttons"):
-                    yield Button("Save  ctrl+s", id="save", compact=True, variant="primary")
-                    yield Button("Use now  u", id="use", compact=True)
-                yield Static("", id="save-status", classes="status")
-
-                yield CredentialsPanel(CREDENTIAL_FIELDS, self.path, id="credentials")
+                yield ProfileForm(self.fields, self.path, id="profile-form")
+                credential_fields = (f for f in PROFILE_FIELDS if f.credential)
+                yield CredentialsPanel(credential_fields, self.fields, self.path, id="credentials")
                 yield DoctorPanel(id="doctor-panel")
         yield KeyBar()
+
+    @property
+    def form(self) -> ProfileForm:
+        return self.query_one(ProfileForm)
 
     def on_mount(self) -> None:
         self.reload(select=None)
@@ -200,9 +190,7 @@ class SettingsScreen(AppScreen):
         profiles.highlighted = names.index(wanted)
         if self.config_error is not None:
             title = "The config file cannot be used; fix it first (ccc-tui config show)."
-            self._set_status(
-                "#save-status", rejection_text(self.config_error, None, title), "error"
-            )
+            self.form.set_status(rejection_text(self.config_error, None, title), "error")
             self.query_one("#settings-form").disabled = True
 
     def _profile_label(self, name: str) -> Text:
@@ -219,7 +207,7 @@ class SettingsScreen(AppScreen):
         name = event.option.id
         if name is None or name == self.profile:
             return
-        if self.dirty:
+        if self.fields.dirty:
             self.app.push_screen(
                 ConfirmScreen(f"Discard the unsaved changes to profile {self.profile}?", "discard"),
                 lambda discard: self._after_switch_question(name, bool(discard)),
@@ -238,101 +226,21 @@ class SettingsScreen(AppScreen):
         with contextlib.suppress(OptionDoesNotExist):  # the list was refilled meanwhile
             profiles.highlighted = profiles.get_option_index(name)
 
-    # ---- the form ------------------------------------------------------------------------------
+    # ---- the profile's fields -----------------------------------------------------------------
 
     def load_profile(self, name: str) -> None:
         self.profile = name
         prof = self.config.profile(name) if self.config else None
-        values = prof.values() if prof else {}
-        self._loaded = {field.key: values.get(field.key, "") for field in PROFILE_FIELDS}
-        self._errors.clear()
+        self.fields.load(prof.values() if prof else {})
         self._discard_armed = False
-        for field in PROFILE_FIELDS:
-            self._set_field(field.key, self._loaded[field.key])
-            self._show_error(field.key, "")
-        self._set_status("#save-status", "", "")
-        self.update_title()
+        is_new = self.config is None or name not in self.config.profiles
+        self.form.show_profile(name, is_new=is_new)
         self.query_one(CredentialsPanel).show_profile(name, self.config)
 
-    def _set_field(self, key: str, value: str) -> None:
-        choices = FIELDS_BY_KEY[key].choices
-        if choices:
-            select: Select[str] = self.query_one(f"#field-{key}", Select)
-            select.value = value if value in (v for v, _ in choices) else Select.NULL
-        else:
-            self.query_one(f"#field-{key}", Input).value = value
-
-    def values(self) -> dict[str, str]:
-        """What the form holds now, stripped; "" for an empty field."""
-        out: dict[str, str] = {}
-        for field in PROFILE_FIELDS:
-            key = field.key
-            if field.choices:
-                value = self.query_one(f"#field-{key}", Select).value
-                out[key] = value if isinstance(value, str) else ""
-            else:
-                out[key] = self.query_one(f"#field-{key}", Input).value.strip()
-        return out
-
-    def changed_fields(self) -> dict[str, str | None]:
-        """Only what differs from the file: unchanged keys keep their place and comments."""
-        return {
-            key: value or None
-            for key, value in self.values().items()
-            if value != self._loaded.get(key, "")
-        }
-
-    @property
-    def dirty(self) -> bool:
-        return bool(self.changed_fields())
-
-    @property
-    def is_new(self) -> bool:
-        return self.config is None or self.profile not in self.config.profiles
-
-    def update_title(self) -> None:
-        text = Text()
-        text.append(f"Profile {self.profile}")
-        if self.is_new:
-            text.append(" (not saved yet)", style="italic")
-        if self.dirty:
-            text.append(" · modified", style="italic")
-        self.query_one("#profile-title", Static).update(text)
-
-    def validate(self, key: str, value: str) -> str:
-        if not value:
-            return ""
-        try:
-            FIELDS_BY_KEY[key].check(value)
-        except ValueError as exc:
-            return str(exc)
-        return ""
-
-    def _show_error(self, key: str, problem: str) -> None:
-        if problem:
-            self._errors[key] = problem
-        else:
-            self._errors.pop(key, None)
-        box = self.query_one(f"#error-{key}", Static)
-        # The message may quote what was typed: plain Text, control characters out.
-        box.update(Text(f"✗ {safe_text(problem, 200)}") if problem else "")
-        box.set_class(not problem, "-ok")
-        if not FIELDS_BY_KEY[key].choices:
-            self.query_one(f"#field-{key}", Input).set_class(bool(problem), "-invalid")
-        self.query_one("#save", Button).disabled = bool(self._errors)
-
-    @on(Input.Changed, ".field-row Input")
-    def field_changed(self, event: Input.Changed) -> None:
-        key = (event.input.id or "").removeprefix("field-")
-        if key not in FIELDS_BY_KEY:
-            return  # the secret: never validated, echoed or kept here
-        self._show_error(key, self.validate(key, event.value.strip()))
+    @on(FieldRows.Updated)
+    def field_updated(self, message: FieldRows.Updated) -> None:
         self._discard_armed = False
-        self.update_title()
-
-    @on(Select.Changed, ".field-row Select")
-    def choice_changed(self, event: Select.Changed) -> None:
-        self.update_title()
+        self.form.show_state()  # the key id row is in the credentials panel
 
     @on(Input.Submitted, ".field-row Input")
     def field_submitted(self, event: Input.Submitted) -> None:
@@ -342,39 +250,26 @@ class SettingsScreen(AppScreen):
             self.focus_next()
 
     def action_save(self) -> None:
-        if self.config_error is not None:
-            return
-        if self._errors:
-            self._set_status(
-                "#save-status",
-                Text(f"✗ Not saved: fix the fields marked ✗ ({', '.join(self._errors)})."),
-                "error",
-            )
-            self.query_one(f"#field-{next(iter(self._errors))}").focus()
-            return
-        fields = self.changed_fields()
-        if not fields and not self.is_new:
-            self._set_status("#save-status", "Nothing to save: no field was changed.", "")
-            return
-        try:
-            saved = save_profile(self.profile, fields, path=self.path)
-        except CccError as exc:
-            self._set_status("#save-status", rejection_text(exc, None, "Not saved"), "error")
-            return
-        self._after_save(saved, f"Saved profile {self.profile} to {shorten_home(str(saved.path))}.")
+        if self.config_error is None:
+            self.form.save()
 
-    def _after_save(self, saved: Config, message: str) -> None:
-        name = self.profile
-        self.reload(select=name)
+    @on(ProfileForm.Refused)
+    def save_refused(self, message: ProfileForm.Refused) -> None:
+        self.query_one(f"#field-{message.key}").focus()
+
+    @on(ProfileForm.Saved)
+    def saved(self, message: ProfileForm.Saved) -> None:
+        self.reload(select=message.profile)
+        done = f"Saved profile {message.profile} to {shorten_home(str(message.config.path))}."
         if self.connected:
             note = (
                 " The running session is unchanged: press u to use it now, or it applies "
                 "on the next start."
             )
-            self._set_status("#save-status", message + note, "done")
+            self.form.set_status(done + note, "done")
         else:
-            self._set_status("#save-status", message, "done")
-            self.build_session(name, quiet=True)
+            self.form.set_status(done, "done")
+            self.build_session(message.profile, quiet=True)
 
     # ---- credentials ---------------------------------------------------------------------------
 
@@ -382,33 +277,13 @@ class SettingsScreen(AppScreen):
     def keyring_checked(self, message: CredentialsPanel.KeyringChecked) -> None:
         if message.first and self.section == "credentials":
             # The secret field exists now: bring the whole credentials part into view.
-            if message.state.ok and self.values()["access_key_id"]:
+            if message.state.ok and self.fields.values()["access_key_id"]:
                 self.query_one("#secret", Input).focus(scroll_visible=False)
             self.call_after_refresh(self._bring_into_view, "#credentials-title")
 
     def action_check_key(self) -> None:
-        panel = self.query_one(CredentialsPanel)
-        if not panel.keyring_ok or self.config_error is not None:
-            return
-        values = self.values()
-        if not values["access_key_id"]:
-            self._show_error("access_key_id", "needed to check and store a key")
-            self.query_one("#field-access_key_id").focus()
-            return
-        if not panel.ask_for_secret():
-            return
-        if self._errors:
-            panel.set_status(
-                Text(f"✗ Fix the fields marked ✗ first ({', '.join(self._errors)})."), "error"
-            )
-            return
-        target = Target(
-            profile=self.profile,
-            instance_id=values["instance_id"] or None,
-            region=values["region"] or DEFAULT_REGION,
-            endpoint=values["endpoint"] or None,
-        )
-        panel.check(values["access_key_id"], target, self.changed_fields())
+        if self.config_error is None:
+            self.query_one(CredentialsPanel).check_key()
 
     @on(CredentialsPanel.KeyStored)
     def key_stored(self, message: CredentialsPanel.KeyStored) -> None:
@@ -419,7 +294,7 @@ class SettingsScreen(AppScreen):
             f"({message.backend}) as {KEYRING_SERVICE}/{keyring_username(message.profile)}; "
             f"the key id is in profile {message.profile}."
         )
-        current = self.values()["instance_id"]
+        current = self.fields.values()["instance_id"]
         instances = message.instances
         offered = False
         if instances is None:
@@ -456,9 +331,7 @@ class SettingsScreen(AppScreen):
             panel.set_status(rejection_text(exc, None, "Not saved"), "error")
             return
         self.config = saved
-        self._loaded["instance_id"] = instance_id
-        self._set_field("instance_id", instance_id)
-        self.update_title()
+        self.form.set_saved("instance_id", instance_id)
         if announce:
             panel.hide_instances()
             panel.set_status(
@@ -471,12 +344,10 @@ class SettingsScreen(AppScreen):
     # ---- using a profile now -------------------------------------------------------------------
 
     def action_use_profile(self) -> None:
-        if self.dirty:
-            self._set_status(
-                "#save-status", "Save the changes first (ctrl+s), then press u.", "error"
-            )
+        if self.fields.dirty:
+            self.form.set_status("Save the changes first (ctrl+s), then press u.", "error")
             return
-        self._set_status("#save-status", f"Opening profile {self.profile} …", "")
+        self.form.set_status(f"Opening profile {self.profile} …", "")
         self.build_session(self.profile, quiet=False)
 
     @work(thread=True, exclusive=True, group="session", exit_on_error=False)
@@ -491,9 +362,7 @@ class SettingsScreen(AppScreen):
 
     @on(SessionFailed)
     def session_failed(self, message: SessionFailed) -> None:
-        self._set_status(
-            "#save-status", rejection_text(message.error, None, "Cannot use it yet"), "error"
-        )
+        self.form.set_status(rejection_text(message.error, None, "Cannot use it yet"), "error")
 
     # ---- the doctor ----------------------------------------------------------------------------
 
@@ -525,7 +394,7 @@ class SettingsScreen(AppScreen):
     def _create_profile(self, name: str | None) -> None:
         if not name:
             return
-        if self.dirty:
+        if self.fields.dirty:
             self.app.push_screen(
                 ConfirmScreen(f"Discard the unsaved changes to profile {self.profile}?", "discard"),
                 lambda discard: self._create_profile_now(name) if discard else None,
@@ -537,12 +406,11 @@ class SettingsScreen(AppScreen):
         try:
             save_profile(name, {}, path=self.path)
         except CccError as exc:
-            self._set_status("#save-status", rejection_text(exc, None, "Not created"), "error")
+            self.form.set_status(rejection_text(exc, None, "Not created"), "error")
             return
         self.profile = name
         self.reload(select=name)
-        self._set_status(
-            "#save-status",
+        self.form.set_status(
             f"Created profile {name}. Fill in its fields and press ctrl+s.",
             "done",
         )
@@ -550,7 +418,7 @@ class SettingsScreen(AppScreen):
 
     def action_delete_profile(self) -> None:
         if self.config is None or self.profile not in self.config.profiles:
-            self._set_status("#save-status", "This profile is not in the file yet.", "")
+            self.form.set_status("This profile is not in the file yet.", "")
             return
         name = self.profile
         self.app.push_screen(
@@ -566,7 +434,7 @@ class SettingsScreen(AppScreen):
         try:
             delete_profile(name, path=self.path)
         except CccError as exc:
-            self._set_status("#save-status", rejection_text(exc, None, "Not deleted"), "error")
+            self.form.set_status(rejection_text(exc, None, "Not deleted"), "error")
             return
         note = ""
         if self.query_one(CredentialsPanel).keyring_ok:
@@ -577,20 +445,19 @@ class SettingsScreen(AppScreen):
                 note = f" Its keyring entry could not be removed: {exc.message}"
         self.profile = ""
         self.reload(select=None)
-        self._set_status("#save-status", Text(f"Deleted profile {name}.{note}"), "done")
+        self.form.set_status(Text(f"Deleted profile {name}.{note}"), "done")
 
     def action_make_default(self) -> None:
         if self.config is None or self.profile not in self.config.profiles:
-            self._set_status("#save-status", "Save this profile first (ctrl+s).", "error")
+            self.form.set_status("Save this profile first (ctrl+s).", "error")
             return
         try:
             set_default_profile(self.profile, path=self.path)
         except CccError as exc:
-            self._set_status("#save-status", rejection_text(exc, None, "Not changed"), "error")
+            self.form.set_status(rejection_text(exc, None, "Not changed"), "error")
             return
         self.reload(select=self.profile)
-        self._set_status(
-            "#save-status",
+        self.form.set_status(
             f"{self.profile} is now the default profile (from the next start).",
             "done",
         )
@@ -614,10 +481,9 @@ class SettingsScreen(AppScreen):
             action()
 
     def action_back(self) -> None:
-        if self.dirty and not self._discard_armed:
+        if self.fields.dirty and not self._discard_armed:
             self._discard_armed = True
-            self._set_status(
-                "#save-status",
+            self.form.set_status(
                 "Unsaved changes: ctrl+s saves them; esc again leaves without saving.",
                 "error",
             )
@@ -626,6 +492,3 @@ class SettingsScreen(AppScreen):
 
     def _bring_into_view(self, selector: str) -> None:
         self.query_one(selector).scroll_visible(top=True, animate=False)
-
-    def _set_status(self, selector: str, content: str | Text, kind: str) -> None:
-        show_status(self.query_one(selector, Static), content, kind)

@@ -9,7 +9,7 @@ keyring backend the secret field is not offered at all (no plaintext fallback).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles import session
 from ccc_tui.profiles.config import Config, Target, save_profile
 from ccc_tui.profiles.credentials import resolve_chain
-from ccc_tui.profiles.fields import ProfileField
+from ccc_tui.profiles.fields import DEFAULT_REGION, ProfileField
 from ccc_tui.profiles.keyring_store import (
     KEYRING_SERVICE,
     keyring_status,
@@ -38,7 +38,7 @@ from ccc_tui.profiles.keyring_store import (
 )
 from ccc_tui.profiles.session import shorten_home
 from ccc_tui.tui.widgets.error_panel import rejection_text
-from ccc_tui.tui.widgets.field_row import field_row
+from ccc_tui.tui.widgets.field_row import FieldRows, FieldState
 from ccc_tui.tui.widgets.status_line import show_status
 from ccc_tui.tui.worker_errors import RoutesWorkerFailures
 
@@ -62,8 +62,9 @@ def instance_label(instance: Instance, current: str | None) -> Text:
 
 class CredentialsPanel(RoutesWorkerFailures, Vertical):
     """The credential fields (`#field-access_key_id`), `#secret`, `#check-key`, `#key-status` and
-    `#instances`. The key id is one of the profile's fields: the screen validates and saves it
-    with the others; this panel owns the secret, which never leaves it except into the keyring."""
+    `#instances`. The key id is one of the profile's fields: its row reports into the `FieldState`
+    the profile form shares, which validates, counts and saves it with the others; this panel owns
+    the secret, which never leaves it except into the keyring."""
 
     DEFAULT_CSS = """
     CredentialsPanel { height: auto; }
@@ -105,10 +106,16 @@ class CredentialsPanel(RoutesWorkerFailures, Vertical):
         text: Text
 
     def __init__(
-        self, fields: tuple[ProfileField, ...], path: Path, *, id: str | None = None
+        self,
+        fields: Iterable[ProfileField],
+        state: FieldState,
+        path: Path,
+        *,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.fields = fields
+        self.fields = tuple(fields)
+        self.state = state
         self.path = path
         self.profile = ""
         self.keyring: KeyringState | None = None
@@ -116,8 +123,7 @@ class CredentialsPanel(RoutesWorkerFailures, Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Credentials", id="credentials-title", classes="section-title")
         yield Static("", id="chain-status", classes="status")
-        for field in self.fields:
-            yield from field_row(field)
+        yield FieldRows(self.fields, self.state)
         with Vertical(id="secret-box", classes="-hidden"):
             with Horizontal(classes="field-row"):
                 yield Label("Secret")
@@ -145,8 +151,10 @@ class CredentialsPanel(RoutesWorkerFailures, Vertical):
         show_status(self.query_one("#key-status", Static), content, kind)
 
     def show_profile(self, profile: str, config: Config | None) -> None:
-        """A profile was loaded into the form: forget the secret and the instances offered."""
+        """The state was loaded with `profile`: show its key id, forget the secret and the
+        instances offered."""
         self.profile = profile
+        self.query_one(FieldRows).show_loaded()
         self.query_one("#secret", Input).clear()
         self.hide_instances()
         if self.keyring is not None:
@@ -207,26 +215,41 @@ class CredentialsPanel(RoutesWorkerFailures, Vertical):
 
     # ---- Check & save --------------------------------------------------------------------------
 
-    def ask_for_secret(self) -> bool:
-        """True when a secret was typed; else say so and focus its field."""
+    def check_key(self) -> None:
+        """Check the typed secret with the key id against the target the form holds; on success
+        store it and save the form's changes with the key id into the profile; posts KeyStored.
+        Else say what is missing (the key id, the secret, a valid form) and focus it."""
+        if not self.keyring_ok:
+            return
+        values = self.state.values()
+        if not values["access_key_id"]:
+            self.query_one(FieldRows).mark("access_key_id", "needed to check and store a key")
+            self.query_one("#field-access_key_id").focus()
+            return
         secret_input = self.query_one("#secret", Input)
-        if secret_input.value.strip():
-            return True
-        self.set_status("Type the AccessKey secret first.", "error")
-        secret_input.focus()
-        return False
-
-    def check(self, key_id: str, target: Target, fields: Mapping[str, str | None]) -> None:
-        """Check the typed secret with `key_id` against `target`; on success store it and save
-        `fields` (the form's changes) with the key id into the profile; posts KeyStored."""
-        secret_input = self.query_one("#secret", Input)
+        if not secret_input.value.strip():
+            self.set_status("Type the AccessKey secret first.", "error")
+            secret_input.focus()
+            return
+        if self.state.errors:
+            self.set_status(
+                Text(f"✗ Fix the fields marked ✗ first ({', '.join(self.state.errors)})."), "error"
+            )
+            return
+        target = Target(
+            profile=self.profile,
+            instance_id=values["instance_id"] or None,
+            region=values["region"] or DEFAULT_REGION,
+            endpoint=values["endpoint"] or None,
+        )
         # The secret goes straight into a Secret and the field is emptied: no copy outlives this.
-        key = AccessKey(key_id=key_id, secret=Secret(secret_input.value.strip()), source="settings")
+        secret = Secret(secret_input.value.strip())
+        key = AccessKey(key_id=values["access_key_id"], secret=secret, source="settings")
         secret_input.clear()
         self.hide_instances()
         self.query_one("#check-key", Button).disabled = True
         self.set_status(f"Checking {key.masked_id} against {target.endpoint_url} …", "")
-        self.check_and_store(self.profile, key, target, fields)
+        self.check_and_store(self.profile, key, target, self.state.changed())
 
     @work(exclusive=True, group="credentials", exit_on_error=False)
     async def check_and_store(
