@@ -157,9 +157,7 @@ def bar_runs(
                 cells.append((" ", "blank"))
             cells.append(("█" * (last - first - 1), "fill"))
             eighths = round((end - last) * 8)
-            cells.append(
-                (_EIGHTHS[eighths] if eighths > 0 else " ", "fill" if eighths else "blank")
-            )
+            cells.append((_EIGHTHS[eighths] if eighths > 0 else " ", "fill" if eighths else "blank"))
     used = first + sum(len(text) for text, _ in cells)
     runs: list[tuple[str, str]] = []
     for text, kind in [(" " * first, "blank"), *cells, (" " * (width - used), "blank")]:
@@ -477,8 +475,7 @@ class EventTimeline(ScrollView, can_focus=True):
                 len(format_offset(analysis.axis_start)), len(format_offset(analysis.axis_end))
             ),
             "duration": max(
-                len(format_duration(longest)),
-                len(format_duration(estimated)) + 1 if estimated else 0,
+                len(format_duration(longest)), len(format_duration(estimated)) + 1 if estimated else 0
             ),
         }
         self._layouts.clear()
