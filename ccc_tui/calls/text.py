@@ -196,8 +196,24 @@ def fit(value: object, width: int, *, align: Align = "left") -> str:
     return text + " " * pad
 
 
+_ClockParts = tuple[str, int, int, int]  # sign, hours, minutes, seconds
+
+
 def _whole_seconds(value: float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _clock_parts(seconds: float | timedelta | None, *, rounded: bool) -> str | _ClockParts:
+    """Sign, hours, minutes and seconds of a duration, rounded or truncated to whole seconds;
+    or the whole text when there is no number: "" for unknown, "?" for NaN or infinity."""
+    if seconds is None:
+        return ""
+    value = _whole_seconds(seconds)
+    if not math.isfinite(value):
+        return "?"
+    minutes, secs = divmod(math.floor(abs(value) + (0.5 if rounded else 0.0)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return "-" if value < 0 else "", hours, minutes, secs
 
 
 def format_duration(seconds: float | timedelta | None) -> str:
@@ -206,36 +222,24 @@ def format_duration(seconds: float | timedelta | None) -> str:
     Rounded to the nearest second; `None` (unknown) gives "" so empty cells stay empty; a negative
     value (bad server data) keeps its sign rather than being hidden.
     """
-    if seconds is None:
-        return ""
-    value = _whole_seconds(seconds)
-    if not math.isfinite(value):
-        return "?"
-    sign = "-" if value < 0 else ""
-    total = math.floor(abs(value) + 0.5)
-    if total < 60:
-        return f"{sign}{total}s"
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{sign}{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{sign}{hours}h{minutes:02d}m"
+    parts = _clock_parts(seconds, rounded=True)
+    if isinstance(parts, str):
+        return parts
+    sign, hours, minutes, secs = parts
+    if hours:
+        return f"{sign}{hours}h{minutes:02d}m"
+    return f"{sign}{minutes}m{secs:02d}s" if minutes else f"{sign}{secs}s"
 
 
 def format_clock(seconds: float | timedelta | None) -> str:
     """A stopwatch reading: "0:13", "3:02", "1:02:03" (whole seconds, truncated like a clock)."""
-    if seconds is None:
-        return ""
-    value = _whole_seconds(seconds)
-    if not math.isfinite(value):
-        return "?"
-    sign = "-" if value < 0 else ""
-    total = math.floor(abs(value))
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{sign}{minutes}:{secs:02d}"
-    hours, minutes = divmod(minutes, 60)
-    return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    parts = _clock_parts(seconds, rounded=False)
+    if isinstance(parts, str):
+        return parts
+    sign, hours, minutes, secs = parts
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
 
 
 def format_offset(offset: float | timedelta | None) -> str:
