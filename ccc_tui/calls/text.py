@@ -196,16 +196,16 @@ def fit(value: object, width: int, *, align: Align = "left") -> str:
     return text + " " * pad
 
 
-_ClockParts = tuple[str, int, int, int]  # sign, hours, minutes, seconds
-
-
 def _whole_seconds(value: float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def _clock_parts(seconds: float | timedelta | None, *, rounded: bool) -> str | _ClockParts:
-    """Sign, hours, minutes and seconds of a duration, rounded or truncated to whole seconds;
-    or the whole text when there is no number: "" for unknown, "?" for NaN or infinity."""
+def _format_span(
+    seconds: float | timedelta | None, forms: tuple[str, str, str], *, rounded: bool
+) -> str:
+    """A duration in whole seconds (rounded, or truncated like a clock) as the first of `forms`
+    (over an hour, minutes, seconds) that applies, filled with {sign}, {h}, {m} and {s}; ""
+    when unknown and "?" for NaN or infinity."""
     if seconds is None:
         return ""
     value = _whole_seconds(seconds)
@@ -213,7 +213,8 @@ def _clock_parts(seconds: float | timedelta | None, *, rounded: bool) -> str | _
         return "?"
     minutes, secs = divmod(math.floor(abs(value) + (0.5 if rounded else 0.0)), 60)
     hours, minutes = divmod(minutes, 60)
-    return "-" if value < 0 else "", hours, minutes, secs
+    form = forms[0] if hours else forms[1] if minutes else forms[2]
+    return form.format(sign="-" if value < 0 else "", h=hours, m=minutes, s=secs)
 
 
 def format_duration(seconds: float | timedelta | None) -> str:
@@ -222,24 +223,14 @@ def format_duration(seconds: float | timedelta | None) -> str:
     Rounded to the nearest second; `None` (unknown) gives "" so empty cells stay empty; a negative
     value (bad server data) keeps its sign rather than being hidden.
     """
-    parts = _clock_parts(seconds, rounded=True)
-    if isinstance(parts, str):
-        return parts
-    sign, hours, minutes, secs = parts
-    if hours:
-        return f"{sign}{hours}h{minutes:02d}m"
-    return f"{sign}{minutes}m{secs:02d}s" if minutes else f"{sign}{secs}s"
+    forms = ("{sign}{h}h{m:02d}m", "{sign}{m}m{s:02d}s", "{sign}{s}s")
+    return _format_span(seconds, forms, rounded=True)
 
 
 def format_clock(seconds: float | timedelta | None) -> str:
     """A stopwatch reading: "0:13", "3:02", "1:02:03" (whole seconds, truncated like a clock)."""
-    parts = _clock_parts(seconds, rounded=False)
-    if isinstance(parts, str):
-        return parts
-    sign, hours, minutes, secs = parts
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes}:{secs:02d}"
+    forms = ("{sign}{h}:{m:02d}:{s:02d}", "{sign}{m}:{s:02d}", "{sign}{m}:{s:02d}")
+    return _format_span(seconds, forms, rounded=False)
 
 
 def format_offset(offset: float | timedelta | None) -> str:
