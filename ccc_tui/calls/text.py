@@ -200,42 +200,37 @@ def _whole_seconds(value: float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def _format_span(
+    seconds: float | timedelta | None, forms: tuple[str, str, str], *, rounded: bool
+) -> str:
+    """A duration in whole seconds (rounded, or truncated like a clock) as the first of `forms`
+    (over an hour, minutes, seconds) that applies, filled with {sign}, {h}, {m} and {s}; ""
+    when unknown and "?" for NaN or infinity."""
+    if seconds is None:
+        return ""
+    value = _whole_seconds(seconds)
+    if not math.isfinite(value):
+        return "?"
+    minutes, secs = divmod(math.floor(abs(value) + (0.5 if rounded else 0.0)), 60)
+    hours, minutes = divmod(minutes, 60)
+    form = forms[0] if hours else forms[1] if minutes else forms[2]
+    return form.format(sign="-" if value < 0 else "", h=hours, m=minutes, s=secs)
+
+
 def format_duration(seconds: float | timedelta | None) -> str:
     """A compact duration: "0s", "9s", "1m05s", "1h02m" (seconds are dropped past an hour).
 
     Rounded to the nearest second; `None` (unknown) gives "" so empty cells stay empty; a negative
     value (bad server data) keeps its sign rather than being hidden.
     """
-    if seconds is None:
-        return ""
-    value = _whole_seconds(seconds)
-    if not math.isfinite(value):
-        return "?"
-    sign = "-" if value < 0 else ""
-    total = math.floor(abs(value) + 0.5)
-    if total < 60:
-        return f"{sign}{total}s"
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{sign}{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{sign}{hours}h{minutes:02d}m"
+    forms = ("{sign}{h}h{m:02d}m", "{sign}{m}m{s:02d}s", "{sign}{s}s")
+    return _format_span(seconds, forms, rounded=True)
 
 
 def format_clock(seconds: float | timedelta | None) -> str:
     """A stopwatch reading: "0:13", "3:02", "1:02:03" (whole seconds, truncated like a clock)."""
-    if seconds is None:
-        return ""
-    value = _whole_seconds(seconds)
-    if not math.isfinite(value):
-        return "?"
-    sign = "-" if value < 0 else ""
-    total = math.floor(abs(value))
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{sign}{minutes}:{secs:02d}"
-    hours, minutes = divmod(minutes, 60)
-    return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    forms = ("{sign}{h}:{m:02d}:{s:02d}", "{sign}{m}:{s:02d}", "{sign}{m}:{s:02d}")
+    return _format_span(seconds, forms, rounded=False)
 
 
 def format_offset(offset: float | timedelta | None) -> str:

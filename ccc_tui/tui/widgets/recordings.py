@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from ccc_tui.api.models import Recording
+from ccc_tui.calls.columns import ColumnSpec, plan
 from ccc_tui.calls.text import cut, format_clock, safe_text
 from ccc_tui.calls.view import CallView
 from ccc_tui.calls.zone import to_local, zone_label
@@ -66,7 +67,6 @@ class _Column:
     key: str
     label: str
     width: int
-    minimum: int = 0
     right: bool = False
 
 
@@ -449,51 +449,33 @@ class RecordingsPane(Widget):
         one_date = self._one_date() is not None
         start_w = 8 if one_date else (19 if wide else 14)
         durs = [len(format_clock(r.duration)) for r in self._recordings if r.duration is not None]
-        fixed = [
-            _Column("state", "State", 15 if wide else 11),
-            _Column("start", "Start", start_w),
-            _Column(
-                "duration",
-                "Duration" if wide else "Dur",
-                max([8 if wide else 4, *durs]),
-                right=True,
-            ),
-        ]
-        if wide:
-            types = [cell_len(safe_text(r.contact_type)) for r in self._recordings]
-            fixed.append(_Column("type", "Type", min(max([4, *types]), 14)))
         files = [cell_len(safe_text(r.file_name)) for r in self._recordings]
         agents = [cell_len(self._agent_plain(r, wide)) for r in self._recordings]
         descs = [cell_len(safe_text(r.description)) for r in self._recordings]
-        flexible = [
-            _Column("file", "File", min(max([4, *files]), 48), minimum=12),
-            _Column("agent", "Agent", min(max([5, *agents]), 40), minimum=6),
-            _Column("description", "Description", min(max([4, *descs]), 80), minimum=8),
+        specs = [
+            ColumnSpec("state", 15 if wide else 11),
+            # The description (often a timestamp and the agent again) gives way first; then file
+            # name and agent narrow together, so neither is starved; then the description goes.
+            ColumnSpec("file", min(max([4, *files]), 48), min=12, grow=2, floor=4),
+            ColumnSpec("agent", min(max([5, *agents]), 40), min=6, grow=2, floor=4),
+            ColumnSpec("start", start_w),
+            ColumnSpec("duration", max([8 if wide else 4, *durs])),
         ]
-        budget = width - sum(c.width + _PAD for c in fixed) - _PAD * len(flexible)
-        widths = [c.width for c in flexible]
-        # The description (often a timestamp and the agent again) gives way first; then the
-        # wider of file name and agent, a cell at a time, so neither is starved.
-        widths[2] -= min(max(sum(widths) - budget, 0), max(widths[2] - flexible[2].minimum, 0))
-        while sum(widths) > budget:
-            shrinkable = [i for i in (0, 1) if widths[i] > flexible[i].minimum]
-            if not shrinkable:
-                break
-            widest = max(shrinkable, key=lambda i: widths[i])
-            widths[widest] -= 1
-        if sum(widths) > budget:  # still too narrow: give up the description
-            widths.pop()
-            flexible.pop()
-            budget += _PAD
-            while sum(widths) > budget and max(widths) > 4:
-                widths[widths.index(max(widths))] -= 1
-        sized = [
-            _Column(c.key, _label(c.label, w), w, c.minimum, c.right)
-            for c, w in zip(flexible, widths, strict=True)
-        ]
-        by_key = {c.key: c for c in [*fixed, *sized]}
-        order = ["state", "file", "agent", "start", "duration", "type", "description"]
-        return tuple(by_key[k] for k in order if k in by_key)
+        if wide:
+            types = [cell_len(safe_text(r.contact_type)) for r in self._recordings]
+            specs.append(ColumnSpec("type", min(max([4, *types]), 14)))
+        descriptions = min(max([4, *descs]), 80)
+        specs.append(ColumnSpec("description", descriptions, min=8, rank=1, grow=3))
+        labels = {"duration": "Duration" if wide else "Dur", "description": "Description"}
+        return tuple(
+            _Column(
+                p.key,
+                _label(labels.get(p.key, p.key.capitalize()), p.width),
+                p.width,
+                right=p.key == "duration",
+            )
+            for p in plan(width, specs, gap=_PAD, lead=_PAD)
+        )
 
     def _agent_plain(self, recording: Recording, wide: bool) -> str:
         name = safe_text(recording.agent_name)

@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label
 from ccc_tui.api.models import Call, CallEvent, Lane
+from ccc_tui.calls.columns import ColumnSpec, plan
 from ccc_tui.calls.phases import CallAnalysis
 from ccc_tui.calls.text import Align, fit, format_clock, format_duration, format_offset, safe_text
 from ccc_tui.calls.view import CallView
@@ -58,13 +59,11 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "bar": ("",),
 }
 _DISPLAY_ORDER = ("time", "offset", "lane", "event", "status", "agent", "skill", "duration", "bar")
-# The optional columns, most wanted first: (narrowest useful width, bar width they leave alone).
-# The agent only yields to keep a minimal bar; status and skill group yield to a comfortable one.
-_OPTIONAL: dict[str, tuple[int, int]] = {
-    "agent": (8, BAR_MIN),
-    "status": (6, BAR_PREFERRED),
-    "skill": (6, BAR_PREFERRED),
-}
+_ALIGN: dict[str, Align] = {"duration": "right", "lane": "center"}
+# The optional columns: (narrowest useful width, rank). The bar claims BAR_MIN cells at rank 1 and
+# widens to BAR_PREFERRED at rank 3: the agent only yields to a minimal bar, status and skill group
+# to a comfortable one.
+_OPTIONAL: dict[str, tuple[int, int]] = {"agent": (8, 2), "status": (6, 4), "skill": (6, 5)}
 _LANE_LABELS_EN = {Lane.IVR: "IVR", Lane.QUEUE: "QUEUE", Lane.AGENT: "AGENT", Lane.OTHER: "OTHER"}
 # Outcomes an on-call engineer looks for first.
 _ALERT_EVENTS = frozenset({"AbandonedInQueue", "AbandonedRing", "GiveUp", "ACDOverflow"})
@@ -86,14 +85,14 @@ class Column:
 def plan_columns(
     width: int, natural: Mapping[str, int], *, caps: Mapping[str, int] | None = None
 ) -> tuple[Column, ...]:
-    """Lay the columns out for a line of `width` cells.
+    """Lay the columns out for a line of `width` cells (after a one-cell cursor gutter).
 
     `natural` holds each column's content width (0 drops a column with nothing to show). Time,
-    offset, lane, event and duration always stay. Then agent, status and skill group fit in, in
-    that order, narrowed or dropped so that the bar keeps BAR_MIN cells (agent) or BAR_PREFERRED
-    cells (status, skill group); the bar takes whatever is left — so at 80 columns the text
-    columns give way before the bar, and at 200 the bar is long. When not even BAR_MIN cells are
-    left the bar goes; on a very narrow terminal the event column narrows too.
+    offset, lane, event and duration always stay; the event grows first and narrows only on a
+    very narrow line. Then the bar gets BAR_MIN cells (or goes), then the agent, then the bar up
+    to BAR_PREFERRED, then status and skill group — each narrowed or dropped to fit — and the
+    bar takes whatever is left: at 80 columns the text columns give way before the bar, at 200
+    the bar is long.
     """
     wide = width >= 140
     limits = {"event": 18, "status": 14 if wide else 12, "agent": 24 if wide else 16}
@@ -107,46 +106,19 @@ def plan_columns(
         value = max(value, len(_HEADERS[key][-1]))  # room for the (short) column name
         return min(value, limits[key]) if key in limits else value
 
-    widths: dict[str, int] = {
-        "time": 8,
-        "offset": size("offset"),
-        "lane": 7 if width >= 100 else 5,
-        "event": size("event"),
-        "duration": size("duration"),
+    specs = {
+        "time": ColumnSpec("time", 8),
+        "offset": ColumnSpec("offset", size("offset")),
+        "lane": ColumnSpec("lane", 7 if width >= 100 else 5),
+        "event": ColumnSpec("event", size("event"), min=EVENT_MIN),
+        "duration": ColumnSpec("duration", size("duration")),
+        "bar": ColumnSpec("bar", BAR_PREFERRED, min=BAR_MIN, rank=1, grow=3, fill=True),
+    } | {
+        key: ColumnSpec(key, size(key), min=least, rank=rank)
+        for key, (least, rank) in _OPTIONAL.items()
     }
-    avail = width - 1 - sum(widths.values()) - GAP * (len(widths) - 1)  # 1: the cursor gutter
-    if avail < 0:  # very narrow: cut event names rather than lose the durations
-        give = min(widths["event"] - EVENT_MIN, -avail)
-        widths["event"] -= max(give, 0)
-        avail += max(give, 0)
-    has_bar = avail >= BAR_MIN + GAP
-    for key, (minimum, bar_floor) in _OPTIONAL.items():
-        wanted = size(key)
-        if wanted <= 0:
-            continue
-        minimum = min(minimum, wanted)
-        room = avail - (min(bar_floor, avail - GAP) + GAP if has_bar else 0)
-        if room >= wanted + GAP:
-            widths[key] = wanted
-        elif room >= minimum + GAP:
-            widths[key] = room - GAP
-        else:
-            continue
-        avail -= widths[key] + GAP
-    if has_bar:
-        widths["bar"] = avail - GAP
-
-    columns: list[Column] = []
-    x = 1
-    for key in _DISPLAY_ORDER:
-        if key not in widths:
-            continue
-        if columns:
-            x += GAP
-        align: Align = "right" if key == "duration" else "center" if key == "lane" else "left"
-        columns.append(Column(key, x, widths[key], align))
-        x += widths[key]
-    return tuple(columns)
+    placed = plan(width, [specs[key] for key in _DISPLAY_ORDER], gap=GAP, lead=1)
+    return tuple(Column(p.key, p.x, p.width, _ALIGN.get(p.key, "left")) for p in placed)
 
 
 def bar_runs(
