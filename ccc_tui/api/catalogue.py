@@ -35,6 +35,33 @@ EVENTS: dict[str, EventInfo] = {
     "LaunchTransfer": EventInfo(Lane.AGENT, "转接", "transfer started"),
 }
 
+# ContactDisposition values of "find calls": 2017 ListCallDetailRecords, then the ones only the
+# 2020-07-01 ListCallDetailRecordsV2 adds. How each reads as an outcome: ccc_tui.calls.outcome.
+DISPOSITIONS_2017: tuple[str, ...] = (
+    "Success",
+    "NoAnswer",
+    "AbandonedInContactFlow",
+    "AbandonedInQueue",
+    "AbandonedRing",
+    "QueueOverflow",
+    "OneStepTransfer",
+)
+DISPOSITIONS_2020: tuple[str, ...] = (
+    "Success",
+    "NoAnswer",
+    "AbandonedInQueue",
+    "AbandonedInIVR",
+    "AbandonedInRing",
+    "AbandonedInVoiceNavigator",
+    "QueuingTimeout",
+    "QueuingOverflow",
+    "QueuingFailed",
+    "Voicemail",
+    "IVRException",
+    "Reject",
+    "ForwardToOutsideNumber",
+)
+
 LANE_LABELS_ZH = {Lane.IVR: "IVR", Lane.QUEUE: "队列", Lane.AGENT: "坐席", Lane.OTHER: "其他"}
 
 
