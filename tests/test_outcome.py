@@ -28,7 +28,6 @@ from ccc_tui.calls.outcome import (
     outcome_of,
     release_line,
 )
-from ccc_tui.emulator.vocabulary import DISPOSITIONS as EMULATED_DISPOSITIONS
 
 DOCUMENTED_DISPOSITIONS = (*DISPOSITIONS_2017, *DISPOSITIONS_2020)
 
@@ -344,7 +343,6 @@ def test_every_documented_event_code_maps_to_a_kind() -> None:
 
 def test_every_documented_disposition_maps_to_a_kind() -> None:
     assert set(DOCUMENTED_DISPOSITIONS) == set(DISPOSITION_KINDS)
-    assert set(EMULATED_DISPOSITIONS) == set(DISPOSITIONS_2017)
     for name in DOCUMENTED_DISPOSITIONS:
         assert disposition_kind(name) is DISPOSITION_KINDS[name]
         assert disposition_kind(name.upper()) is DISPOSITION_KINDS[name]

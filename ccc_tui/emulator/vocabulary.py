@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ccc_tui.api.catalogue import DISPOSITIONS_2017
+
 CONTACT_TYPES = ("Inbound", "Outbound", "Back2Back", "PredictiveDial", "PrivacyDial")
-DISPOSITIONS = (
-    "Success",
-    "NoAnswer",
-    "AbandonedInContactFlow",
-    "AbandonedInQueue",
-    "AbandonedRing",
-    "QueueOverflow",
-    "OneStepTransfer",
-)
+DISPOSITIONS = DISPOSITIONS_2017  # the 2017 API is what the emulator speaks
 
 
 class Agent(NamedTuple):
