@@ -86,7 +86,7 @@ def test_json_lines_for_both_seed_calls_in_input_order(capsys: pytest.CaptureFix
         assert all(set(e) == EVENT_KEYS for e in obj["events"])
         assert all(set(r) == RECORDING_KEYS for r in obj["recordings"])
     assert second["call"]["start_time"] == "2019-04-17T09:10:46.000Z"
-    assert second["call"]["release_explanation"] == "the caller cancelled before anyone answered"
+    assert second["call"]["release_explanation"] == "the leg was cancelled before it was answered"
     assert [e["event"] for e in second["events"]] == ["Dial", "End", "Handle"]
     assert second["events"][1]["detail"] == {"HangUper": "byeSystem", "EventType": "agent"}
     assert first["recordings"][0]["file_name"] == "153128491143400080327683.wav"

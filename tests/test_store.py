@@ -134,7 +134,7 @@ def test_a_file_that_is_not_a_database_is_moved_aside(tmp_path: Path) -> None:
         ),
         (
             {"release_agent": "customer", "release_reason": parse_release_reason("486-Busy Here")},
-            "customer hung up · 486 the callee was busy",
+            "customer hung up · 486 the called side was busy",
         ),
         ({"release_agent": "", "release_reason": None}, "ended"),
         ({"release_agent": "agent", "release_reason": None}, "agent hung up"),

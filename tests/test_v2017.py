@@ -38,7 +38,7 @@ SEED_CALL = Call(
         raw="487-Request Terminated",
         sip_code=487,
         text="Request Terminated",
-        explanation="the caller cancelled before anyone answered",
+        explanation="the leg was cancelled before it was answered",
     ),
     privacy_number="",
     events=(

@@ -35,6 +35,33 @@ EVENTS: dict[str, EventInfo] = {
     "LaunchTransfer": EventInfo(Lane.AGENT, "转接", "transfer started"),
 }
 
+# ContactDisposition values of "find calls": 2017 ListCallDetailRecords, then the ones only the
+# 2020-07-01 ListCallDetailRecordsV2 adds. How each reads as an outcome: ccc_tui.calls.outcome.
+DISPOSITIONS_2017: tuple[str, ...] = (
+    "Success",
+    "NoAnswer",
+    "AbandonedInContactFlow",
+    "AbandonedInQueue",
+    "AbandonedRing",
+    "QueueOverflow",
+    "OneStepTransfer",
+)
+DISPOSITIONS_2020: tuple[str, ...] = (
+    "Success",
+    "NoAnswer",
+    "AbandonedInQueue",
+    "AbandonedInIVR",
+    "AbandonedInRing",
+    "AbandonedInVoiceNavigator",
+    "QueuingTimeout",
+    "QueuingOverflow",
+    "QueuingFailed",
+    "Voicemail",
+    "IVRException",
+    "Reject",
+    "ForwardToOutsideNumber",
+)
+
 LANE_LABELS_ZH = {Lane.IVR: "IVR", Lane.QUEUE: "队列", Lane.AGENT: "坐席", Lane.OTHER: "其他"}
 
 
@@ -60,20 +87,24 @@ def event_description(event: str) -> str:
     return info.description if info else ""
 
 
+# What each SIP code says about the one leg it was sent on — never about the whole call. A 200 only
+# says that leg was answered and later hung up normally: an IVR answers inbound calls, so a caller
+# who gives up in the queue still sends a BYE on an answered leg. How the call ended (answered by an
+# agent, abandoned, overflowed …) is read from the events: see `ccc_tui.calls.outcome`.
 _SIP: dict[int, str] = {
-    200: "the call was answered and ended normally",
-    300: "the callee has several possible destinations",
+    200: "the leg ended with a normal hang-up",
+    300: "the called side has several possible destinations",
     301: "the number moved permanently",
-    302: "the call was redirected",
+    302: "the leg was redirected",
     380: "an alternative service was offered",
     400: "the request was malformed (a signalling error)",
     401: "the carrier required authentication",
-    403: "the carrier or callee refused the call",
+    403: "the carrier or the called side refused the leg",
     404: "the number does not exist",
     405: "the method was not allowed by the far end",
-    406: "the far end could not accept the call's format",
+    406: "the far end could not accept the leg's format",
     407: "a proxy required authentication",
-    408: "nobody answered in time (request timeout)",
+    408: "the far end did not respond in time (request timeout)",
     410: "the number is no longer in service",
     413: "the request was too large",
     414: "the address was too long",
@@ -82,14 +113,14 @@ _SIP: dict[int, str] = {
     420: "a required extension was not supported",
     421: "the far end required an extension",
     423: "the session interval was too brief",
-    480: "the callee was temporarily unavailable (phone off or out of coverage)",
-    481: "the call leg did not exist any more",
+    480: "the called side was temporarily unavailable (phone off or out of coverage)",
+    481: "the leg did not exist any more",
     482: "a routing loop was detected",
     483: "too many hops",
     484: "the number was incomplete",
     485: "the number was ambiguous",
-    486: "the callee was busy",
-    487: "the caller cancelled before anyone answered",
+    486: "the called side was busy",
+    487: "the leg was cancelled before it was answered",
     488: "the media could not be negotiated (codec mismatch)",
     489: "bad event",
     491: "a request was pending",
@@ -101,10 +132,10 @@ _SIP: dict[int, str] = {
     504: "a gateway timed out waiting for the next hop",
     505: "SIP version not supported",
     513: "the message was too large",
-    600: "the callee was busy everywhere",
-    603: "the callee declined the call",
+    600: "the called side was busy everywhere",
+    603: "the called side declined",
     604: "the number does not exist anywhere",
-    606: "the callee could not accept the call",
+    606: "the called side could not accept the leg",
 }
 
 # Exactly three ASCII digits in the SIP range: `4871` or `000` are not codes (and int() would
@@ -113,7 +144,7 @@ _SIP_RE = re.compile(r"^\s*([1-6][0-9]{2})(?![0-9])\s*(?:[-:]\s*)?(.*)$", re.DOT
 
 
 def parse_release_reason(raw: str) -> ReleaseReason | None:
-    """`487-Request Terminated` → code 487, text, and what it means for this call."""
+    """`487-Request Terminated` → code 487, text, and what the signalling says about that leg."""
     if not raw or not raw.strip():
         return None
     match = _SIP_RE.match(raw)
@@ -124,10 +155,10 @@ def parse_release_reason(raw: str) -> ReleaseReason | None:
     explanation = _SIP.get(code, "")
     if not explanation:
         explanation = {
-            2: "the call completed",
-            3: "the call was redirected",
+            2: "the leg completed normally",
+            3: "the leg was redirected",
             4: "the request failed at the far end",
             5: "a server or carrier failed",
-            6: "the call failed everywhere",
+            6: "the leg failed everywhere",
         }.get(code // 100, "")
     return ReleaseReason(raw=raw, sip_code=code, text=text, explanation=explanation)

@@ -3,6 +3,13 @@
 Inbound calls go IVR → queue → ring → talk → after-call work, or end early (abandoned in the IVR,
 the queue or while ringing, or overflowed); others transfer, call for help or set up a meeting.
 Outbound calls dial (agent, back-to-back, predictive or privacy dialling) and may go unanswered.
+
+The release fields are those of the customer's leg, as a real service would send them. The IVR
+answers every inbound call, so whoever hangs up afterwards sends a BYE on an answered leg:
+`200-OK`, from the customer when they give up (in the IVR, the queue or while an agent rings),
+from the system when it ends an overflowed call after its notice, from whoever hangs up after a
+talk. An outbound call nobody answers carries the failure the customer's side sent (480, 486,
+408, 603, 404, 503: released by the customer's side), or 487 when the agent cancelled the dial.
 """
 
 from __future__ import annotations
@@ -16,7 +23,6 @@ from ccc_tui.emulator.builder import CallBuilder
 from ccc_tui.emulator.vocabulary import (
     CENTER_NUMBERS,
     OUTBOUND_GROUPS,
-    REASON_CANCEL,
     REASON_NO_ANSWER,
     REASON_TALK,
     SKILL_GROUPS,
@@ -128,7 +134,7 @@ def _sc_ivr_abandon(b: CallBuilder) -> None:
     b.ivr()
     b.disposition = "AbandonedInContactFlow"
     b.release_agent = "customer"
-    b.release_reason = b.reason(REASON_TALK + REASON_CANCEL)
+    b.release_reason = b.reason(REASON_TALK)  # the IVR had answered: a BYE, not a CANCEL
 
 
 def _sc_abandoned_in_queue(b: CallBuilder) -> None:
@@ -150,8 +156,9 @@ def _sc_abandoned_ring(b: CallBuilder) -> None:
     queued["Duration"] = b.t - q0
     b.ev("AbandonedRing", 0, "queue", agent=agent, group=group)
     b.disposition = "AbandonedRing"
+    # The agent's leg is cancelled, but the customer's leg was answered by the IVR: a BYE.
     b.release_agent = "customer"
-    b.release_reason = b.reason(REASON_CANCEL)
+    b.release_reason = b.reason(REASON_TALK)
 
 
 def _sc_overflow(b: CallBuilder, *, answered: bool) -> None:
@@ -163,7 +170,7 @@ def _sc_overflow(b: CallBuilder, *, answered: bool) -> None:
         b.ev("EnterIVR", notice, "ivr", IvrName="溢出提示音")
         b.t += notice
         b.disposition = "QueueOverflow"
-        b.release_agent = "agent"
+        b.release_agent = "system"  # no agent took part: the flow hangs up after its notice
         b.release_reason = "200-OK"
         return
     second = SKILL_GROUPS[8]
@@ -306,8 +313,9 @@ def _sc_outbound(b: CallBuilder, *, answered: bool, contact_type: str = "Outboun
     else:
         b.end(agent, group, "byeSystem", survey=False)
         b.disposition = "NoAnswer"
-        b.release_agent = "agent"
         b.release_reason = b.reason(REASON_NO_ANSWER)
+        # 487: the agent cancelled the dial; any other code is the customer's side refusing.
+        b.release_agent = "agent" if b.release_reason.startswith("487") else "customer"
 
 
 def _sc_back2back(b: CallBuilder) -> None:

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ccc_tui.api.catalogue import DISPOSITIONS_2017
+
 CONTACT_TYPES = ("Inbound", "Outbound", "Back2Back", "PredictiveDial", "PrivacyDial")
-DISPOSITIONS = (
-    "Success",
-    "NoAnswer",
-    "AbandonedInContactFlow",
-    "AbandonedInQueue",
-    "AbandonedRing",
-    "QueueOverflow",
-    "OneStepTransfer",
-)
+DISPOSITIONS = DISPOSITIONS_2017  # the 2017 API is what the emulator speaks
 
 
 class Agent(NamedTuple):
@@ -79,9 +73,8 @@ MOBILE_PREFIXES = tuple(
     str(p) for p in (*range(130, 140), 150, 151, 152, 155, 158, 159, 176, 177, 180, 185, 186, 188)
 )
 
-# SIP release reasons: (text, weight) per situation.
+# SIP release reasons of the customer's leg: (text, weight) per situation (see scenarios.py).
 REASON_TALK = (("200-OK", 20),)
-REASON_CANCEL = (("487-Request Terminated", 10),)
 REASON_NO_ANSWER = (
     ("480-Temporarily Unavailable", 6),
     ("486-Busy Here", 5),
