@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -26,16 +26,16 @@ from ccc_tui.profiles.fields import PROFILE_FIELDS
 from ccc_tui.profiles.session import shorten_home
 from ccc_tui.tui.widgets.error_panel import rejection_text
 from ccc_tui.tui.widgets.field_row import FieldRows, FieldState
+from ccc_tui.tui.widgets.settings_panel import SettingsPanel
 from ccc_tui.tui.widgets.status_line import show_status
 
 
-class ProfileForm(Vertical):
+class ProfileForm(SettingsPanel):
     """`#profile-title`, `#profile-path`, the rows (`#field-KEY`, `#error-KEY`), `#save`, `#use`
     and `#save-status`. `save` posts `Saved`, or `Refused` with the first invalid field (which
     may be in another panel: the screen focuses it)."""
 
     DEFAULT_CSS = """
-    ProfileForm { height: auto; }
     ProfileForm #profile-title { margin-top: 0; }
     ProfileForm #profile-path { color: $foreground-muted; margin-bottom: 1; }
     """
