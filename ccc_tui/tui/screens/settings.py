@@ -31,7 +31,7 @@ from ccc_tui.api.errors import CccError
 from ccc_tui.profiles.config import Config, config_path, load_config
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.fields import PROFILE_FIELDS
-from ccc_tui.profiles.session import LaunchTarget, profile_session, shorten_home
+from ccc_tui.profiles.session import LaunchTarget, profile_session
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
 from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.widgets.context_bar import ContextBar
@@ -229,16 +229,9 @@ class SettingsScreen(AppScreen):
 
     @on(ProfileForm.Saved)
     def saved(self, message: ProfileForm.Saved) -> None:
-        self.reload(select=message.profile)
-        done = f"Saved profile {message.profile} to {shorten_home(str(message.config.path))}."
-        if self.connected:
-            note = (
-                " The running session is unchanged: press u to use it now, or it applies "
-                "on the next start."
-            )
-            self.form.set_status(done + note, "done")
-        else:
-            self.form.set_status(done, "done")
+        self.reload(select=message.profile)  # before the form says where it went
+        self.form.announce_saved(message, connected=self.connected)
+        if not self.connected:
             self.build_session(message.profile, quiet=True)
 
     @on(CredentialsPanel.KeyringChecked)

@@ -33,7 +33,8 @@ from ccc_tui.tui.widgets.status_line import show_status
 class ProfileForm(SettingsPanel):
     """`#profile-title`, `#profile-path`, the rows (`#field-KEY`, `#error-KEY`), `#save`, `#use`
     and `#save-status`. `save` posts `Saved`, or `Refused` with the first invalid field (which
-    may be in another panel: the screen focuses it)."""
+    may be in another panel: the screen focuses it); the screen reloads the file on `Saved`,
+    then calls `announce_saved`."""
 
     DEFAULT_CSS = """
     ProfileForm #profile-title { margin-top: 0; }
@@ -96,6 +97,17 @@ class ProfileForm(SettingsPanel):
         self.query_one(FieldRows).set_value(key, value)
         self.is_new = False
         self.show_state()
+
+    def announce_saved(self, saved: Saved, *, connected: bool) -> None:
+        """Say where `saved` went, once the profile is reloaded; `connected`: the running
+        session keeps its client until u."""
+        done = f"Saved profile {saved.profile} to {shorten_home(str(saved.config.path))}."
+        if connected:
+            done += (
+                " The running session is unchanged: press u to use it now, or it applies "
+                "on the next start."
+            )
+        self.set_status(done, "done")
 
     def save(self) -> None:
         errors = self.state.errors
