@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual import on
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.pilot import Pilot
@@ -61,16 +62,11 @@ class ListHost(App[None]):
         self.posted.append(message)
         self.query_one(ProfilesList).profile = message.profile
 
-    def on_profiles_list_profile_created(self, message: ProfilesList.ProfileCreated) -> None:
-        self.posted.append(message)
-
-    def on_profiles_list_profile_deleted(self, message: ProfilesList.ProfileDeleted) -> None:
-        self.posted.append(message)
-
-    def on_profiles_list_default_changed(self, message: ProfilesList.DefaultChanged) -> None:
-        self.posted.append(message)
-
-    def on_profiles_list_note(self, message: ProfilesList.Note) -> None:
+    @on(ProfilesList.ProfileCreated)
+    @on(ProfilesList.ProfileDeleted)
+    @on(ProfilesList.DefaultChanged)
+    @on(ProfilesList.Note)
+    def record(self, message: Message) -> None:
         self.posted.append(message)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -159,12 +160,8 @@ class ProfilesList(SettingsPanel):
             self._unless_unsaved(lambda: self._create_now(name), lambda: None)
 
     def _create_now(self, name: str) -> None:
-        try:
-            save_profile(name, {}, path=self.path)
-        except CccError as exc:
-            self.post_message(self.Note(rejection_text(exc, None, "Not created"), "error"))
-            return
-        self.post_message(self.ProfileCreated(name))
+        change = partial(save_profile, name, {}, path=self.path)
+        self._change_file(change, "Not created", self.ProfileCreated(name))
 
     def delete_profile(self) -> None:
         """Ask, then remove the profile from the file and post ProfileDeleted."""
@@ -182,21 +179,22 @@ class ProfilesList(SettingsPanel):
         )
 
     def _delete_now(self, name: str) -> None:
-        try:
-            delete_profile(name, path=self.path)
-        except CccError as exc:
-            self.post_message(self.Note(rejection_text(exc, None, "Not deleted"), "error"))
-            return
-        self.post_message(self.ProfileDeleted(name))
+        change = partial(delete_profile, name, path=self.path)
+        self._change_file(change, "Not deleted", self.ProfileDeleted(name))
 
     def make_default(self) -> None:
         """Make the profile the file's default_profile and post DefaultChanged."""
         if not self._in_file():
             self.post_message(self.Note("Save this profile first (ctrl+s).", "error"))
             return
+        change = partial(set_default_profile, self.profile, path=self.path)
+        self._change_file(change, "Not changed", self.DefaultChanged(self.profile))
+
+    def _change_file(self, change: Callable[[], object], failed: str, done: Message) -> None:
+        """Change the file; post `done`, or a Note saying why it was not (`failed`: the title)."""
         try:
-            set_default_profile(self.profile, path=self.path)
+            change()
         except CccError as exc:
-            self.post_message(self.Note(rejection_text(exc, None, "Not changed"), "error"))
+            self.post_message(self.Note(rejection_text(exc, None, failed), "error"))
             return
-        self.post_message(self.DefaultChanged(self.profile))
+        self.post_message(done)
