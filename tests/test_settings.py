@@ -19,14 +19,16 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 
 from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.client import CccClient
+from ccc_tui.api.models import Instance
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import SECOND_INSTANCE_ID
 from ccc_tui.profiles import diagnostics, session
-from ccc_tui.profiles.config import Target, config_path
+from ccc_tui.profiles.config import Target, config_path, load_config
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.fields import PROFILE_FIELDS
 from ccc_tui.tui.messages import SessionBuilt
 from ccc_tui.tui.screens.settings import SettingsScreen
+from ccc_tui.tui.widgets.credentials_panel import CredentialsPanel
 from ccc_tui.tui.widgets.doctor_results import DoctorResults
 
 from .conftest import MemoryKeyring
@@ -309,6 +311,9 @@ async def test_make_default_and_delete_a_profile(memory_keyring: MemoryKeyring) 
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
+        status = text_of(screen, "#save-status")
+        assert status == "Deleted profile staging. Its keyring entry was removed too."
+        assert screen.profile == "default"  # no default_profile left: the launch's default
     data = tomllib.loads(path.read_text())
     assert "staging" not in data["profiles"] and "default_profile" not in data
     assert ("ccc-tui", "staging") not in memory_keyring.store
@@ -396,6 +401,31 @@ async def test_the_right_secret_goes_to_the_keyring_and_only_the_key_id_to_the_f
     assert SECRET not in text
     assert SECRET not in shot and SECRET not in on_screen
     assert app.sessions == []  # connected: saving does not switch the running session
+
+
+async def test_a_keys_only_instance_is_saved_into_a_profile_that_has_none() -> None:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[profiles.default]\naccess_key_id = "LTAI5tOnlyOneKey0042"\n')
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        panel = screen.query_one(CredentialsPanel)
+        only = (Instance("inst-only", name="Hotline"),)
+        panel.post_message(
+            CredentialsPanel.KeyStored("default", "****0042", "memory", only, load_config(path))
+        )
+        await settle(pilot)
+        status = text_of(screen, "#key-status")
+        assert "Verified ****0042" in status and "Using its only instance, inst-only." in status
+        assert screen.query_one("#field-instance_id", Input).value == "inst-only"
+        assert "modified" not in text_of(screen, "#profile-title")  # saved, not just typed
+        assert not screen.query_one("#instances", OptionList).display
+    assert tomllib.loads(path.read_text())["profiles"]["default"] == {
+        "access_key_id": "LTAI5tOnlyOneKey0042",
+        "instance_id": "inst-only",
+    }
 
 
 async def test_a_first_run_login_hands_a_session_to_the_app(

@@ -2,7 +2,8 @@
 
 "Check & save" signs one cheap ListInstancesOfUser with the typed pair through the same client
 `ccc-tui login` builds, then stores the secret in the OS keyring and the key id (with the form's
-other changes) in the profile, and offers the key's instances to pick from. With no working
+other changes) in the profile, and offers the key's instances to pick from; the one picked (or
+the only one) is saved into the profile at once. With no working
 keyring backend the secret field is not offered at all (no plaintext fallback).
 """
 
@@ -31,6 +32,7 @@ from ccc_tui.profiles.credentials import resolve_chain
 from ccc_tui.profiles.fields import DEFAULT_REGION, ProfileField
 from ccc_tui.profiles.keyring_store import (
     KEYRING_SERVICE,
+    delete_secret,
     keyring_status,
     keyring_username,
     no_keyring_paragraph,
@@ -39,6 +41,7 @@ from ccc_tui.profiles.keyring_store import (
 from ccc_tui.profiles.session import shorten_home
 from ccc_tui.tui.widgets.error_panel import rejection_text
 from ccc_tui.tui.widgets.field_row import FieldRows, FieldState
+from ccc_tui.tui.widgets.settings_panel import SettingsPanel
 from ccc_tui.tui.widgets.status_line import show_status
 from ccc_tui.tui.worker_errors import RoutesWorkerFailures
 
@@ -60,14 +63,16 @@ def instance_label(instance: Instance, current: str | None) -> Text:
     return text
 
 
-class CredentialsPanel(RoutesWorkerFailures, Vertical):
+class CredentialsPanel(RoutesWorkerFailures, SettingsPanel):
     """The credential fields (`#field-access_key_id`), `#secret`, `#check-key`, `#key-status` and
     `#instances`. The key id is one of the profile's fields: its row reports into the `FieldState`
     the profile form shares, which validates, counts and saves it with the others; this panel owns
-    the secret, which never leaves it except into the keyring."""
+    the secret, which never leaves it except into the keyring.
+
+    Posts `KeyStored` once a key is stored (the screen reloads the file, then calls
+    `announce_stored`) and `InstanceSaved` once an instance id is saved into the profile."""
 
     DEFAULT_CSS = """
-    CredentialsPanel { height: auto; }
     CredentialsPanel #secret-box { height: auto; }
     CredentialsPanel #chain-status { margin-bottom: 1; }
     CredentialsPanel #no-keyring { color: $warning; height: auto; margin-top: 1; }
@@ -88,8 +93,11 @@ class CredentialsPanel(RoutesWorkerFailures, Vertical):
         config: Config
 
     @dataclass
-    class InstancePicked(Message):
+    class InstanceSaved(Message):
+        profile: str
         instance_id: str
+        config: Config
+        picked: bool  # by the user from the list (else the key's only one, as it was stored)
 
     @dataclass
     class _KeyringProbed(Message):
@@ -315,4 +323,61 @@ class CredentialsPanel(RoutesWorkerFailures, Vertical):
     def _instance_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(self.InstancePicked(event.option.id))
+            self.save_instance(event.option.id, picked=True)
+
+    def save_instance(self, instance_id: str, *, picked: bool) -> None:
+        """Save the instance id into the profile (the rest of the form stays as typed); posts
+        InstanceSaved. `picked`: say so here (else the caller's status does)."""
+        try:
+            saved = save_profile(self.profile, {"instance_id": instance_id}, path=self.path)
+        except CccError as exc:
+            self.set_status(rejection_text(exc, None, "Not saved"), "error")
+            return
+        self.post_message(self.InstanceSaved(self.profile, instance_id, saved, picked))
+        if picked:
+            self.hide_instances()
+            self.set_status(
+                Text(f"✓ Instance {safe_text(instance_id, 64)} saved in profile {self.profile}."),
+                "done",
+            )
+
+    def announce_stored(self, stored: KeyStored) -> bool:
+        """Say what was stored and what follows: the key's only instance is taken when the form
+        has none, several are offered. Call it once the profile is reloaded; True when offered."""
+        words = (
+            f"✓ Verified {stored.masked_id} and stored its secret in the keyring "
+            f"({stored.backend}) as {KEYRING_SERVICE}/{keyring_username(stored.profile)}; "
+            f"the key id is in profile {stored.profile}."
+        )
+        current = self.state.values()["instance_id"]
+        instances = stored.instances
+        offered = False
+        if instances is None:
+            words += (
+                " The key's RAM policy does not allow listing instances: type the instance id "
+                "above and press ctrl+s."
+            )
+        elif not instances:
+            words += " This key sees no CCC instance: type the instance id above."
+        elif len(instances) == 1 and current in ("", instances[0].instance_id):
+            if not current:
+                self.save_instance(instances[0].instance_id, picked=False)
+                words += f" Using its only instance, {safe_text(instances[0].instance_id, 64)}."
+        else:
+            words += " Pick the instance to use (enter):"
+            self.offer_instances(instances, current)
+            offered = True
+        self.set_status(Text(words), "done")
+        return offered
+
+    def forget_secret(self, profile: str) -> str:
+        """Remove the deleted `profile`'s keyring entry, if any; a sentence saying what became
+        of it ("" when there was none or no keyring)."""
+        if not self.keyring_ok:
+            return ""
+        try:
+            if delete_secret(profile):
+                return " Its keyring entry was removed too."
+        except CccError as exc:
+            return f" Its keyring entry could not be removed: {exc.message}"
+        return ""

@@ -6,25 +6,22 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
 
 from ccc_tui.profiles import diagnostics as doctor
 from ccc_tui.profiles.session import LaunchTarget
 from ccc_tui.tui.widgets.doctor_results import DoctorResults
+from ccc_tui.tui.widgets.settings_panel import SettingsPanel
 from ccc_tui.tui.worker_errors import RoutesWorkerFailures
 
 
-class DoctorPanel(RoutesWorkerFailures, Vertical):
+class DoctorPanel(RoutesWorkerFailures, SettingsPanel):
     """`#checks-title`, the Run checks button and `#doctor`; `run` starts the checks.
 
     The button only asks (`RunRequested`): what to check (the demo, which profile, which flags)
     is the settings screen's to say. `Finished` is posted once the last row is in.
-    """
-
-    DEFAULT_CSS = """
-    DoctorPanel { height: auto; }
     """
 
     @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
 
@@ -26,16 +26,17 @@ from ccc_tui.profiles.fields import PROFILE_FIELDS
 from ccc_tui.profiles.session import shorten_home
 from ccc_tui.tui.widgets.error_panel import rejection_text
 from ccc_tui.tui.widgets.field_row import FieldRows, FieldState
+from ccc_tui.tui.widgets.settings_panel import SettingsPanel
 from ccc_tui.tui.widgets.status_line import show_status
 
 
-class ProfileForm(Vertical):
+class ProfileForm(SettingsPanel):
     """`#profile-title`, `#profile-path`, the rows (`#field-KEY`, `#error-KEY`), `#save`, `#use`
     and `#save-status`. `save` posts `Saved`, or `Refused` with the first invalid field (which
-    may be in another panel: the screen focuses it)."""
+    may be in another panel: the screen focuses it); the screen reloads the file on `Saved`,
+    then calls `announce_saved`."""
 
     DEFAULT_CSS = """
-    ProfileForm { height: auto; }
     ProfileForm #profile-title { margin-top: 0; }
     ProfileForm #profile-path { color: $foreground-muted; margin-bottom: 1; }
     """
@@ -96,6 +97,17 @@ class ProfileForm(Vertical):
         self.query_one(FieldRows).set_value(key, value)
         self.is_new = False
         self.show_state()
+
+    def announce_saved(self, saved: Saved, *, connected: bool) -> None:
+        """Say where `saved` went, once the profile is reloaded; `connected`: the running
+        session keeps its client until u."""
+        done = f"Saved profile {saved.profile} to {shorten_home(str(saved.config.path))}."
+        if connected:
+            done += (
+                " The running session is unchanged: press u to use it now, or it applies "
+                "on the next start."
+            )
+        self.set_status(done, "done")
 
     def save(self) -> None:
         errors = self.state.errors
