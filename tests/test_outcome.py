@@ -409,7 +409,7 @@ def test_no_gloss_claims_the_call_was_answered() -> None:
 def test_conflict_487_with_talk() -> None:
     c = call(*inbound_answered(), release_agent="customer", release="487-Request Terminated")
     said = conflict(c, outcome_of(c))
-    assert said is not None and "487-Request Terminated" in said and "1:35 of talk" in said
+    assert said is not None and "Release reason 487 disagrees" in said and "1:35 of talk" in said
 
 
 def test_conflict_agent_released_but_no_agent() -> None:

@@ -140,7 +140,7 @@ def test_showcase_outcomes(dataset: Dataset, name: str, kind: OutcomeKind) -> No
     assert outcome.kind is kind
     said = conflict(call, outcome)
     if name == "hostile":
-        assert said is not None and "487-Request Terminated" in said  # on purpose: see the top
+        assert said is not None and "Release reason 487 disagrees" in said  # on purpose: see the top
     else:
         assert said is None
 

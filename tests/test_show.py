@@ -81,10 +81,15 @@ def test_json_lines_for_both_seed_calls_in_input_order(capsys: pytest.CaptureFix
     first, second = (json.loads(line) for line in lines)
     assert [first["contact_id"], second["contact_id"]] == ["2020927020", "1096645650"]
     for obj in (first, second):
-        assert set(obj) == {"contact_id", "call", "events", "recordings"}
+        assert set(obj) == {
+            "contact_id", "found", "outcome", "release_conflict", "call", "events", "recordings"
+        }
+        assert obj["found"] is True and obj["release_conflict"] is None
         assert set(obj["call"]) >= CALL_KEYS
         assert all(set(e) == EVENT_KEYS for e in obj["events"])
         assert all(set(r) == RECORDING_KEYS for r in obj["recordings"])
+    assert second["outcome"]["kind"] == "not_answered"
+    assert second["outcome"]["line"].startswith("Not answered")
     assert second["call"]["start_time"] == "2019-04-17T09:10:46.000Z"
     assert second["call"]["release_explanation"] == "the leg was cancelled before it was answered"
     assert [e["event"] for e in second["events"]] == ["Dial", "End", "Handle"]
@@ -118,10 +123,46 @@ def test_chinese_event_labels(capsys: pytest.CaptureFixture[str]) -> None:
     assert "拨号" in out and "结束" in out
 
 
-def test_unknown_contact_is_a_clear_empty_state(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(["show", "404404", "--demo"], capsys)
+def test_an_unknown_contact_is_not_a_success(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["show", "404404", "1096645650", "--demo"], capsys)
+    assert code == 4  # the other contact is still printed
+    assert out.startswith(f"Contact 404404: not found in instance {DEMO_INSTANCE_ID}\n")
+    assert "Contact     1096645650" in out
+
+
+def test_an_unknown_contact_in_json_says_found_false(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["show", "404404", "--demo", "--json"], capsys)
+    assert code == 4
+    obj = json.loads(out)
+    assert obj["found"] is False and obj["outcome"] is None
+
+
+def test_an_api_error_outranks_not_found() -> None:
+    from ccc_tui.cli.common import worst_exit
+
+    assert worst_exit([0, 4, 1]) == 1 and worst_exit([4, 0]) == 4 and worst_exit([1, 3]) == 3
+    assert worst_exit([]) == 0
+
+
+def test_dash_reads_contact_ids_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("2020927020\n\n# a comment\n 1096645650 \n"))
+    code, out, _ = run_cli(["show", "-", "--demo", "--json"], capsys)
     assert code == 0
-    assert "No events and no recordings for this contact" in out
+    assert [json.loads(line)["contact_id"] for line in out.splitlines()] == [
+        "2020927020",
+        "1096645650",
+    ]
+
+
+def test_markdown_keeps_whole_summary_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """Only table cells may be cut: the release line used to lose its end at 60 columns."""
+    code, out, _ = run_cli(["show", "1096645650", "--demo", "--markdown"], capsys)
+    assert code == 0
+    assert "the leg was cancelled before it was answered" in out
 
 
 def test_hostile_server_text_cannot_reach_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:

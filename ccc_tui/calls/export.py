@@ -13,6 +13,7 @@ from typing import Any
 
 from ccc_tui.api.catalogue import event_description, event_label
 from ccc_tui.api.models import Call, CallEvent, Recording
+from ccc_tui.calls.outcome import conflict, outcome_of, release_line
 from ccc_tui.calls.phases import phase_label, phase_summary
 from ccc_tui.calls.text import (
     cell_width,
@@ -39,8 +40,13 @@ def iso_utc(moment: datetime | None) -> str | None:
 def call_to_dict(call: Call) -> dict[str, Any]:
     """The stable JSON shape of `show --json`: one object per contact."""
     reason = call.release_reason
+    outcome = outcome_of(call)
     return {
         "contact_id": call.contact_id,
+        # An unknown ContactId is answered with empty lists, not an error: say so.
+        "found": not call.is_empty,
+        "outcome": None if call.is_empty else outcome.to_dict(),
+        "release_conflict": None if call.is_empty else conflict(call, outcome),
         "call": {
             "caller": call.caller,
             "callee": call.callee,
@@ -98,15 +104,6 @@ def render_json_line(call: Call) -> str:
 # ---- plain text ------------------------------------------------------------------------------
 
 
-def _release_line(call: Call) -> str:
-    reason = call.release_reason
-    who = safe_text(call.release_agent, 20) or "unknown side"
-    if reason is None:
-        return f"Released by {who}"
-    text = safe_text(reason.raw, MAX_CELL)
-    return f"Released by {who}: {text}" + (f" — {reason.explanation}" if reason.explanation else "")
-
-
 def _summary_lines(call: Call, tz: tzinfo | None, language: str = "en") -> list[tuple[str, str]]:
     direction = safe_text(call.direction, 20) or "Unknown direction"
     rows = [
@@ -114,8 +111,15 @@ def _summary_lines(call: Call, tz: tzinfo | None, language: str = "en") -> list[
         ("Parties", f"{safe_text(call.caller, 40) or '?'} → {safe_text(call.callee, 40) or '?'}"),
         ("Started", format_local(call.start, tz)),
         ("Duration", format_duration(call.duration.total_seconds()) if call.duration else "—"),
-        ("Release", _release_line(call)),
     ]
+    if not call.is_empty:
+        # How it ended, from the events; then the release fields as what they are; then where
+        # the two disagree, said rather than resolved.
+        outcome = outcome_of(call)
+        rows.append(("Outcome", outcome.line(language)))
+        rows.append(("Release", release_line(call)))
+        if (disagreement := conflict(call, outcome)) is not None:
+            rows.append(("Note", disagreement))
     if call.privacy_number:
         rows.append(("Privacy no.", safe_text(call.privacy_number, 40)))
     if call.events:
@@ -204,9 +208,10 @@ def render_text(call: Call, *, tz: tzinfo | None = None, language: str = "en") -
 # ---- Markdown --------------------------------------------------------------------------------
 
 
-def _md(value: str) -> str:
-    """A Markdown table cell: neutralised, pipes and markup characters escaped."""
-    text = safe_text(value, MAX_CELL)
+def _md(value: str, max_cells: int | None = MAX_CELL) -> str:
+    """Markdown text: neutralised, pipes and markup characters escaped; cut to `max_cells` only
+    for a table cell (None: a summary line, never cut)."""
+    text = safe_text(value, max_cells)
     for ch in "\\|*_`[]<>#":
         text = text.replace(ch, "\\" + ch)
     return text
@@ -221,7 +226,8 @@ def _md_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
 def render_markdown(call: Call, *, tz: tzinfo | None = None, language: str = "en") -> str:
     lines = [f"## Call {_md(call.contact_id)}", ""]
     lines.extend(
-        f"- **{label}:** {_md(value)}" for label, value in _summary_lines(call, tz, language)
+        f"- **{label}:** {_md(value, None)}"
+        for label, value in _summary_lines(call, tz, language)
     )
     lines.append("")
     if call.is_empty:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ccc_tui.api.models import Call
+from ccc_tui.calls.outcome import outcome_of
 
 log = logging.getLogger("ccc_tui.calls.history")
 
@@ -49,19 +50,9 @@ def _dt(ms: int | None) -> datetime | None:
     return datetime.fromtimestamp(ms / 1000, UTC) if ms is not None else None
 
 
-def outcome_of(call: Call) -> str:
-    """How the call ended, in a few plain words: who released it, and why when it was not normal."""
-    if call.is_empty:
-        return "not found"
-    who = {"customer": "customer hung up", "agent": "agent hung up"}.get(
-        call.release_agent.lower(),
-        f"released by {call.release_agent}" if call.release_agent else "",
-    )
-    reason = call.release_reason
-    if reason is None or reason.sip_code == 200:
-        return who or "ended"
-    what = f"{reason.sip_code} {reason.explanation}" if reason.sip_code else reason.text
-    return f"{who} · {what}" if who else what
+def outcome_text(call: Call) -> str:
+    """The history's "how it ended": the outcome's one line (the same words as everywhere)."""
+    return "not found" if call.is_empty else outcome_of(call).line()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +127,7 @@ class HistoryStore:
             call.direction,
             call.release_agent,
             call.release_reason.raw if call.release_reason else "",
-            outcome_of(call),
+            outcome_text(call),
             int(duration.total_seconds()) if duration is not None else None,
             len(call.events),
             len(call.recordings),

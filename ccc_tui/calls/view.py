@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from ccc_tui.api.models import Call
+from ccc_tui.calls.outcome import Outcome, conflict, outcome_of, release_line
 from ccc_tui.calls.phases import CallAnalysis, analyse
 from ccc_tui.calls.zone import DATE_TIME, format_local, to_local, zone_label
 
@@ -20,12 +21,23 @@ __all__ = ["CallView"]
 class CallView:
     call: Call
     analysis: CallAnalysis
+    outcome: Outcome
     tz: tzinfo | None = None  # None: the machine's zone
     language: str = "en"
 
     @classmethod
     def of(cls, call: Call, *, tz: tzinfo | None = None, language: str = "en") -> CallView:
-        return cls(call, analyse(call), tz, language)
+        return cls(call, analyse(call), outcome_of(call), tz, language)
+
+    @property
+    def release(self) -> str:
+        """Who sent the hang-up and the SIP reason: signalling, not the outcome."""
+        return release_line(self.call)
+
+    @property
+    def conflict(self) -> str | None:
+        """Where the release fields and the events disagree, in a sentence (else None)."""
+        return conflict(self.call, self.outcome)
 
     def shown_in(self, *, tz: tzinfo | None, language: str) -> CallView:
         """The same call (and analysis) with other display settings."""

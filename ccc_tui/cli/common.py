@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ccc_tui.api.errors import EXIT_CONFIG, CccError
+from ccc_tui.api.errors import EXIT_API, EXIT_CONFIG, CccError
 from ccc_tui.calls.error_text import error_lines
 from ccc_tui.profiles.config import ENV_PROFILE, Target, resolve_target
 from ccc_tui.profiles.fields import PROFILE_FIELDS
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_NOT_FOUND = 4  # the instance answered, and knows none of these contacts
 
 
 def add_target_arguments(
@@ -83,9 +84,12 @@ def print_error(
     return error.exit_code
 
 
+# What a batch exits with when its contacts ended differently: the first of these that occurred.
+_EXIT_PRECEDENCE = (EXIT_CONFIG, EXIT_API, EXIT_NOT_FOUND, EXIT_USAGE)
+
+
 def worst_exit(codes: Iterable[int]) -> int:
-    """Configuration problems (3) outrank API failures (1), which outrank success (0)."""
-    codes = list(codes)
-    if EXIT_CONFIG in codes:
-        return EXIT_CONFIG
-    return max(codes, default=EXIT_OK)
+    """Configuration problems (3) outrank API failures (1), which outrank contacts the instance
+    does not know (4), which outrank success (0)."""
+    seen = set(codes)
+    return next((code for code in _EXIT_PRECEDENCE if code in seen), EXIT_OK)

@@ -13,6 +13,7 @@ from ccc_tui.api.models import Call
 from ccc_tui.calls.contact_ids import normalise_contact_id
 from ccc_tui.calls.export import render_json_line, render_markdown, render_text
 from ccc_tui.cli.common import (
+    EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
     add_target_arguments,
@@ -29,12 +30,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "show",
         help="print calls' events and recordings (no UI)",
         description=(
-            "Print each call's summary, event trail and recordings. Exit codes: 0 all fetched, "
-            "1 an API or network error, 2 bad usage or input, 3 missing or rejected credentials "
-            "or configuration."
+            "Print each call's summary (how it ended, from its events), event trail and "
+            "recordings. CONTACT_ID '-' reads ContactIds from stdin, one per line. Exit codes: 0 "
+            "all found, 1 an API or network error, 2 bad usage or input, 3 missing or rejected "
+            "credentials or configuration, 4 a contact the instance does not know (the others "
+            "are still printed). With several kinds in one batch: 3, then 1, then 4."
         ),
     )
-    parser.add_argument("contact_ids", nargs="+", metavar="CONTACT_ID")
+    parser.add_argument(
+        "contact_ids", nargs="+", metavar="CONTACT_ID", help="ContactIds, or - to read them from stdin"
+    )
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object per contact per line")
     fmt.add_argument("--markdown", action="store_true", help="Markdown, for a ticket")
@@ -56,13 +61,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=run)
 
 
+def _expand_stdin(raw_ids: list[str]) -> list[str]:
+    """`-` stands for the ContactIds on stdin, one per line; blank lines and `#` comments go."""
+    out: list[str] = []
+    for raw in raw_ids:
+        if raw != "-":
+            out.append(raw)
+            continue
+        for line in sys.stdin:
+            text = line.split("#", 1)[0].strip()
+            if text:
+                out.append(text)
+    return out
+
+
 def _zone(name: str | None) -> tzinfo | None:
     return ZoneInfo(name) if name else None
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        contact_ids = [normalise_contact_id(raw) for raw in args.contact_ids]
+        contact_ids = [normalise_contact_id(raw) for raw in _expand_stdin(args.contact_ids)]
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -98,14 +117,21 @@ async def _show(args: argparse.Namespace, contact_ids: list[str], tz: tzinfo | N
                 print_error(exc, context=f"contact {contact_id}")
                 codes.append(exc.exit_code)
                 continue
-            _emit(call, args, tz, first=printed == 0)
+            _emit(call, args, tz, first=printed == 0, instance_id=client.instance_id or "")
             printed += 1
-            codes.append(EXIT_OK)
+            codes.append(EXIT_NOT_FOUND if call.is_empty else EXIT_OK)
     return worst_exit(codes)
 
 
-def _emit(call: Call, args: argparse.Namespace, tz: tzinfo | None, *, first: bool) -> None:
-    if args.json:
+def _emit(
+    call: Call, args: argparse.Namespace, tz: tzinfo | None, *, first: bool, instance_id: str
+) -> None:
+    if call.is_empty and not args.json:
+        # An unknown ContactId is answered with empty lists: not a call to summarise.
+        where = f"instance {instance_id}" if instance_id else "this instance"
+        line = f"Contact {call.contact_id}: not found in {where}"
+        sys.stdout.write(("" if first else "\n") + (f"_{line}_" if args.markdown else line) + "\n")
+    elif args.json:
         sys.stdout.write(render_json_line(call) + "\n")
     elif args.markdown:
         sys.stdout.write(("" if first else "\n") + render_markdown(call, tz=tz, language=args.lang))

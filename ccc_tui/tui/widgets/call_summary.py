@@ -15,7 +15,8 @@ def _count(n: int, noun: str) -> str:
 
 def summary_text(view: CallView, *, wide: bool) -> Text:
     call = view.call
-    text = Text(no_wrap=False, overflow="ellipsis")
+    # One fact per line, each cut at the edge: a long outcome never pushes the warning away.
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(safe_text(call.contact_id, 64), style="bold")
     direction = safe_text(call.direction, 16) or "unknown direction"
     text.append(f"  {direction}  ")
@@ -35,14 +36,14 @@ def summary_text(view: CallView, *, wide: bool) -> Text:
             style="dim",
         )
     text.append("\n")
-    text.append("Released by ", style="dim")
-    text.append(safe_text(call.release_agent, 20) or "unknown", style="bold")
-    reason = call.release_reason
-    if reason is not None:
-        text.append(": ")
-        text.append(safe_text(reason.raw, 48))
-        if reason.explanation:
-            text.append(f" — {reason.explanation}", style="italic")
+    # How the call ended comes first and from the events; the release fields follow as what they
+    # are (one leg's signalling), and a disagreement between the two is said, not resolved.
+    text.append(view.outcome.line(view.language), style="bold")
+    text.append("\n")
+    text.append(view.release, style="dim")
+    if (disagreement := view.conflict) is not None:
+        text.append("\n")
+        text.append(f"⚠ {disagreement}", style="bold")
     return text
 
 
@@ -50,7 +51,9 @@ class CallSummary(Static):
     DEFAULT_CSS = """
     CallSummary {
         height: auto;
-        max-height: 4;
+        max-height: 5;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         padding: 0 1;
     }
     """
