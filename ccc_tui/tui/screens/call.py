@@ -94,29 +94,26 @@ class CallScreen(AppScreen):
         Binding("tab", "app.focus_next", "Next pane", show=False),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, result: LoadResult) -> None:
-            super().__init__()
-            self.result = result
+        result: LoadResult
 
     @dataclass
     class Exported(Message):
         path: Path | None  # the Markdown file; the JSON sits beside it
         error: str | None
 
+    @dataclass
     class DownloadProgress(Message):
-        def __init__(self, file_name: str, done: int, total: int | None) -> None:
-            super().__init__()
-            self.file_name = file_name
-            self.done = done
-            self.total = total
+        file_name: str
+        done: int
+        total: int | None
 
+    @dataclass
     class DownloadFinished(Message):
-        def __init__(self, recording: Recording, path: Path | None, error: CccError | None) -> None:
-            super().__init__()
-            self.recording = recording
-            self.path = path
-            self.error = error
+        recording: Recording
+        path: Path | None
+        error: CccError | None
 
     def __init__(
         self, contact_id: str = "", *, client: CccClient, store: HistoryStore, context: AppContext

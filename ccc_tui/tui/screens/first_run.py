@@ -8,6 +8,8 @@ them, the credential chain's report: why each source gave nothing. `r` looks aga
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -76,10 +78,9 @@ class FirstRunScreen(AppScreen):
         Binding("enter", "continue", "Continue", show=True),
     ]
 
+    @dataclass
     class ChainChecked(Message):
-        def __init__(self, report: ChainReport) -> None:
-            super().__init__()
-            self.report = report
+        report: ChainReport
 
     def __init__(self, context: AppContext, launch: LaunchTarget | None = None) -> None:
         super().__init__()

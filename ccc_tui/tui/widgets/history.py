@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from rich.text import Text
@@ -41,15 +42,13 @@ class HistoryTable(DataTable[Text]):
         Binding("G", "scroll_bottom", "Bottom", show=False),
     ]
 
+    @dataclass
     class Chosen(Message):
-        def __init__(self, entry: HistoryEntry) -> None:
-            super().__init__()
-            self.entry = entry
+        entry: HistoryEntry
 
+    @dataclass
     class Forget(Message):
-        def __init__(self, entry: HistoryEntry) -> None:
-            super().__init__()
-            self.entry = entry
+        entry: HistoryEntry
 
     def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
