@@ -69,3 +69,23 @@ async def test_help_lists_the_apps_keys_first_and_whole(tmp_path: Path) -> None:
         table = help_screen.query_one(DataTable)
         width = table.columns[next(iter(table.columns))].width
         assert width >= max(len(k) for k in keys)
+
+
+async def test_on_the_error_state_slash_does_not_eat_the_keys_the_screen_asks_for(
+    tmp_path: Path,
+) -> None:
+    from ccc_tui.emulator.faults import Faults
+
+    app = build_app(tmp_path, initial_contact="1096645650", faults=Faults.parse("5xx=1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CallScreen) and screen.state == "failed"
+        await pilot.press("slash")
+        await pilot.pause()
+        assert not isinstance(app.focused, Input)  # no hidden filter took the focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)  # esc still goes back

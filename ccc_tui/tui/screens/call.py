@@ -41,7 +41,8 @@ from ccc_tui.tui.widgets.phase_bar import PhaseBar
 from ccc_tui.tui.widgets.recordings import RecordingsPane
 from ccc_tui.tui.widgets.timeline import EventTimeline
 
-WIDE = 110  # from this width the detail panel sits beside the timeline
+WIDE = 110
+_NEEDS_A_CALL = frozenset({"filter", "toggle_raw", "copy_json", "export"})  # from this width the detail panel sits beside the timeline
 
 
 def as_ccc_error(exc: BaseException) -> CccError:
@@ -293,6 +294,11 @@ class CallScreen(AppScreen):
 
     def action_toggle_raw(self) -> None:
         self.query_one(EventDetail).action_toggle_raw()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Filtering and the call's own keys need a loaded call: on the loading, empty or failed
+        # state they would focus hidden widgets and swallow the keys the screen asks for (r, esc).
+        return not (action in _NEEDS_A_CALL and self.state != "ready")
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
