@@ -8,10 +8,12 @@ import argparse
 import io
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import keyring
 import pytest
 from rich.console import Console
 from textual.widgets import Static
@@ -36,13 +38,17 @@ CONTEXT = AppContext(instance_id="", label="default · cn-shanghai", tz=SHANGHAI
 
 
 def make_app(
-    tmp_path: Path, client: Any = None, launch_target: LaunchTarget | None = None
+    tmp_path: Path,
+    client: Any = None,
+    launch_target: LaunchTarget | None = None,
+    initial_contact: str | None = None,
 ) -> CccApp:
     return CccApp(
         client=client,
         store=HistoryStore(tmp_path / "history.sqlite3"),
         context=CONTEXT,
         launch=launch_target,
+        initial_contact=initial_contact,
     )
 
 
@@ -254,3 +260,34 @@ async def test_use_now_replaces_the_running_client_and_closes_the_old_one(
         assert isinstance(app.screen, SearchScreen)
         assert app.client is not old and not app.context.demo
         assert old.is_closed
+
+
+async def test_the_demo_from_first_run_opens_the_contact_asked_for(tmp_path: Path) -> None:
+    """`ccc-tui 1096645650` with no credentials: first run, d, and the call opens."""
+    from ccc_tui.tui.screens.call import CallScreen
+
+    app = make_app(tmp_path, initial_contact="1096645650")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        deadline = time.monotonic() + 10
+        while not isinstance(app.screen, CallScreen):
+            assert time.monotonic() < deadline, "the contact was not opened"
+            await pilot.pause(0.05)
+        assert app.screen.contact_id == "1096645650"
+
+
+async def test_with_no_keyring_the_ways_that_can_work_come_first(tmp_path: Path) -> None:
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        deadline = time.monotonic() + 10
+        while "Why nothing was found" not in screen_text(app) or "Looking" in screen_text(app):
+            assert time.monotonic() < deadline
+            await pilot.pause(0.05)
+        await pilot.pause()
+        text = screen_text(app)
+        assert text.index("Environment variables") < text.index("Log in here")
+        assert "needs a working OS keyring" in text

@@ -532,3 +532,13 @@ async def test_run_checks_for_a_profile_without_credentials_fails_that_row() -> 
         checks = {c.name: c for c in screen_of(app).query_one(DoctorResults).checks}
     assert checks["credentials"].status == diagnostics.FAIL
     assert checks["endpoint"].status == diagnostics.SKIP
+
+
+async def test_demo_settings_say_the_demo_key_is_in_use(tmp_path: Path) -> None:
+    """Not "In use: none found" beside a check that says the demo key pair works."""
+    app = Host(DEMO_CONTEXT, path=tmp_path / "config.toml")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        status = text_of(screen_of(app), "#chain-status")
+        assert status.startswith("In use now: the emulator's demo key pair (--demo).")
+        assert "none found" in status  # what the profile itself would use, said as such

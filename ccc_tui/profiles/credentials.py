@@ -29,7 +29,7 @@ from typing import Any
 from ccc_tui.api.auth import AccessKey, Secret, mask_key_id
 from ccc_tui.api.errors import ConfigurationError, CredentialsError
 from ccc_tui.profiles.config import Config, env_view, load_config, select_profile
-from ccc_tui.profiles.keyring_store import from_keyring
+from ccc_tui.profiles.keyring_store import NO_BACKEND, from_keyring
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,23 @@ ENV_CREDENTIALS_FILE = "ALIBABA_CLOUD_CREDENTIALS_FILE"
 ENV_CLI_DISABLED = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED"  # as in the official credential chains
 CLI_MODES = ("AK", "StsToken")
 
-WAYS_FORWARD = (
-    "run `ccc-tui login` (stores the key in the OS keyring); or set ALIBABA_CLOUD_ACCESS_KEY_ID "
-    "and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS); or configure "
-    "the aliyun CLI (`aliyun configure --mode AK`); or try the built-in emulator with --demo."
+_WAY_LOGIN = "run `ccc-tui login` (stores the key in the OS keyring)"
+_WAYS_ELSEWHERE = (
+    "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus "
+    "ALIBABA_CLOUD_SECURITY_TOKEN for STS); or configure the aliyun CLI (`aliyun configure --mode "
+    "AK`); or try the built-in emulator with --demo"
 )
+
+
+def ways_forward(keyring_usable: bool = True) -> str:
+    """What to do when no credentials were found, what can work on this host first: with no
+    working keyring, `ccc-tui login` cannot store anything, so it comes last, with why."""
+    if keyring_usable:
+        return f"{_WAY_LOGIN}; or {_WAYS_ELSEWHERE}."
+    return (
+        f"{_WAYS_ELSEWHERE[0].upper()}{_WAYS_ELSEWHERE[1:]}. (`ccc-tui login` needs a working OS "
+        "keyring, which this host does not have.)"
+    )
 _REFUSED_MODE_ADVICE = (
     "create an AK profile (`aliyun configure --mode AK --profile ccc`, then "
     f"{ENV_CLI_PROFILE}=ccc), run `ccc-tui login`, or export temporary STS credentials as "
@@ -73,6 +85,13 @@ class ChainReport:
     credentials: AccessKey | None
 
     @property
+    def keyring_usable(self) -> bool:
+        """False when the keyring step found no working backend (True when it was not reached)."""
+        return not any(
+            s.source == "keyring" and s.reason.startswith(NO_BACKEND) for s in self.steps
+        )
+
+    @property
     def winner(self) -> ChainStep | None:
         return next((s for s in self.steps if s.found), None)
 
@@ -87,7 +106,7 @@ class ChainReport:
         reasons = "; ".join(f"{s.label}: {s.reason}" for s in self.steps)
         raise CredentialsError(
             f"No usable Alibaba Cloud credentials for profile {self.profile!r} ({reasons}).",
-            hint=f"To fix: {WAYS_FORWARD}",
+            hint=f"To fix: {ways_forward(self.keyring_usable)}",
         )
 
     def lines(self) -> list[str]:

@@ -28,7 +28,7 @@ from ccc_tui.calls.error_text import error_lines
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles import session
 from ccc_tui.profiles.config import Config, Target, load_config, resolve_target, select_profile
-from ccc_tui.profiles.credentials import WAYS_FORWARD, describe_key, resolve_chain
+from ccc_tui.profiles.credentials import describe_key, resolve_chain, ways_forward
 from ccc_tui.profiles.keyring_store import keyring_status
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def iter_checks(
                     "credentials",
                     FAIL,
                     f"none found for profile {report.profile}",
-                    [*skipped, f"to fix: {WAYS_FORWARD}"],
+                    [*skipped, f"to fix: {ways_forward(report.keyring_usable)}"],
                     EXIT_CONFIG,
                 )
             )

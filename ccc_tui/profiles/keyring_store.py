@@ -21,6 +21,7 @@ from ccc_tui.api.errors import CredentialsError, scrub_message
 log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "ccc-tui"
+NO_BACKEND = "no working keyring backend"  # how a skipped keyring step begins when none works
 
 
 def keyring_username(profile: str) -> str:
@@ -31,7 +32,7 @@ def from_keyring(profile: str, profile_key_id: str | None = None) -> tuple[Acces
     """The keyring entry of `profile`, or (None, why not)."""
     ok, backend, why = keyring_status(probe=False)
     if not ok:
-        return None, f"no working keyring backend ({backend}): {why}"
+        return None, f"{NO_BACKEND} ({backend}): {why}"
     stored: Secret | None = None
     failure = ""
     try:

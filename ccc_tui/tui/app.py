@@ -58,7 +58,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
         launch: LaunchTarget | None = None,
     ) -> None:
         super().__init__()
-        # None until the first-run screen gets credentials or the demo (see on_use_session).
+        # None until the first-run screen gets credentials or the demo (see use_session).
         self.client = client
         self._call_screen: CallScreen | None = None
         self.launch = launch or LaunchTarget()
@@ -73,8 +73,14 @@ class CccApp(RoutesWorkerFailures, App[int]):
             self.push_screen(FirstRunScreen(self.context, self.launch))
             return
         self.push_screen(SearchScreen(self.context, self.store))
-        if self.initial_contact:
-            self.open_call(self.initial_contact)
+        self._open_initial_contact()
+
+    def _open_initial_contact(self) -> None:
+        """The contact named on the command line, once there is a client to ask (at start, or
+        after the first-run screen found credentials or started the demo)."""
+        if self.initial_contact and self.client is not None:
+            contact, self.initial_contact = self.initial_contact, None
+            self.open_call(contact)
 
     def on_ready(self) -> None:
         # After the first frame, not competing with it: typing an id takes longer than this.
@@ -155,6 +161,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(SearchScreen(self.context, self.store))
+        self._open_initial_contact()
         if old is not None:
             self.call_later(old.aclose)
 

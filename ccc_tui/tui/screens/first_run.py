@@ -57,6 +57,12 @@ WAYS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_NO_KEYRING_LOGIN = (
+    "needs a working OS keyring to keep the secret, and this host has none (no plaintext "
+    "fallback, on purpose): use a way above, or start a keyring service and press r."
+)
+
+
 class FirstRunScreen(AppScreen):
     HELP_TITLE = "Welcome"
 
@@ -120,11 +126,17 @@ class FirstRunScreen(AppScreen):
         text.append("ccc-tui reads your call center with an AccessKey; pick one way in:")
         return text
 
-    def _ways(self) -> Table:
+    def _ways(self, report: ChainReport | None = None) -> Table:
+        """The ways in, what can work on this host first: with no working keyring, logging in
+        here cannot store a secret, so it goes last and says why."""
+        ways = list(WAYS)
+        if report is not None and not report.keyring_usable:
+            login = ways.pop(0)
+            ways.append((login[0], login[1], _NO_KEYRING_LOGIN))
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(width=1, no_wrap=True)
         grid.add_column(ratio=1)
-        for key, title, words in WAYS:
+        for key, title, words in ways:
             line = Text()
             line.append(title, style="bold")
             line.append(": " + words)
@@ -158,6 +170,7 @@ class FirstRunScreen(AppScreen):
         self.report = message.report
         found = message.report.credentials is not None
         self.query_one("#intro", Static).update(self._intro(message.report))
+        self.query_one("#ways", Static).update(self._ways(message.report))
         self.query_one("#chain-title", Static).update(
             "The credential chain" if found else "Why nothing was found"
         )

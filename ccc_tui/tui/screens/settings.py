@@ -110,7 +110,13 @@ class SettingsScreen(AppScreen):
             with SettingsForm(id="settings-form"):
                 yield ProfileForm(self.fields, self.path, id="profile-form")
                 credential_fields = (f for f in PROFILE_FIELDS if f.credential)
-                yield CredentialsPanel(credential_fields, self.fields, self.path, id="credentials")
+                yield CredentialsPanel(
+                    credential_fields,
+                    self.fields,
+                    self.path,
+                    demo=self.context.demo,
+                    id="credentials",
+                )
                 yield DoctorPanel(id="doctor-panel")
         yield KeyBar()
 

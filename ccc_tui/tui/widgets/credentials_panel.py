@@ -119,9 +119,11 @@ class CredentialsPanel(RoutesWorkerFailures, SettingsPanel):
         state: FieldState,
         path: Path,
         *,
+        demo: bool = False,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.demo = demo  # the app runs on the built-in emulator, whatever the profile holds
         self.fields = tuple(fields)
         self.state = state
         self.path = path
@@ -209,10 +211,19 @@ class CredentialsPanel(RoutesWorkerFailures, SettingsPanel):
     @work(thread=True, exclusive=True, group="chain", exit_on_error=False)
     def inspect_chain(self, profile: str, config: Config | None) -> None:
         report = resolve_chain(profile, config=config)
-        if report.credentials is not None:
-            summary = f"In use: {report.lines()[0]}"
+        found = (
+            report.lines()[0]
+            if report.credentials is not None
+            else "none found (environment, keyring, aliyun CLI, credentials file)"
+        )
+        if self.demo:
+            # What runs now is the demo; what the profile would use is a different question.
+            summary = (
+                f"In use now: the emulator's demo key pair (--demo). Profile {profile} would "
+                f"use: {found}."
+            )
         else:
-            summary = "In use: none found (environment, keyring, aliyun CLI, credentials file)."
+            summary = f"In use: {found}."
         self.post_message(self._ChainChecked(profile, shorten_home(summary)))
 
     @on(_ChainChecked)
