@@ -150,3 +150,15 @@ def test_labels() -> None:
     assert event_label("Dial", "zh") == "拨号"
     assert event_label("Unknown", "zh") == "Unknown"
     assert event_description("Unknown") == ""
+
+
+def test_enumerated_values_get_plain_words_and_unknown_ones_stay_as_sent() -> None:
+    from ccc_tui.api.catalogue import value_meaning
+
+    assert value_meaning("HangUper", "byeSystem").startswith("byeSystem — the system ended the leg")
+    assert value_meaning("Status", "Handling") == (
+        "Handling — after-call work (wrap-up), the customer is gone"
+    )
+    assert value_meaning("HangUper", "someoneElse") == "someoneElse"
+    assert value_meaning("HangUper", "") == ""
+    assert value_meaning("Nope", "x") == "x"

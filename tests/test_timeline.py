@@ -658,7 +658,7 @@ def test_event_fields_cover_everything() -> None:
     assert fields["Event"] == "End  结束"
     assert fields["Meaning"] == "call ended"
     assert fields["Phase"] == "Wrap-up"
-    assert fields["Hang-upper"] == "customer"
+    assert fields["Hang-upper"] == "customer — the customer hung up"
     assert fields["Agent"] == "李娜"
     assert fields["Duration"] == "15s"
     transfer = dict(event_fields(call.events[5], view_of(call)))

@@ -91,6 +91,47 @@ def event_description(event: str) -> str:
 # says that leg was answered and later hung up normally: an IVR answers inbound calls, so a caller
 # who gives up in the queue still sends a BYE on an answered leg. How the call ended (answered by an
 # agent, abandoned, overflowed …) is read from the events: see `ccc_tui.calls.outcome`.
+# What the enumerated detail values mean (field -> value -> plain words), so the screens never show
+# a bare `byeSystem`. Keys are matched without regard to case; unknown values are shown as sent.
+VALUE_MEANINGS: dict[str, dict[str, str]] = {
+    "HangUper": {
+        "byesystem": "the system ended the leg (IVR, queue or a timeout), not a person",
+        "byecustomer": "the customer hung up",
+        "byeagent": "the agent hung up",
+        "customer": "the customer hung up",
+        "agent": "the agent hung up",
+        "system": "the system ended the leg, not a person",
+    },
+    "Status": {
+        "ringing": "the agent's phone is ringing",
+        "talking": "on the call",
+        "handling": "after-call work (wrap-up), the customer is gone",
+        "dialing": "dialling out, the customer's phone not yet answered",
+        "ready": "available for calls",
+        "break": "on a break",
+    },
+    "CallMode": {
+        "inbound": "a customer called in",
+        "outbound": "an agent called a customer",
+        "back2back": "two numbers connected by the call center",
+        "predictivedial": "dialled by the system, then given to an agent",
+        "privacydial": "dialled through a privacy (masked) number",
+        "internal": "between two agents",
+    },
+    "EventType": {
+        "ivr": "in the IVR",
+        "queue": "in a queue",
+        "agent": "with an agent",
+    },
+}
+
+
+def value_meaning(field: str, value: str) -> str:
+    """`value` with its plain-words meaning, e.g. `byeSystem — the system ended the leg …`."""
+    words = VALUE_MEANINGS.get(field, {}).get(value.strip().casefold())
+    return f"{value} — {words}" if words and value else value
+
+
 _SIP: dict[int, str] = {
     200: "the leg ended with a normal hang-up",
     300: "the called side has several possible destinations",

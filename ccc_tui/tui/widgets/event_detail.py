@@ -17,7 +17,7 @@ from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label
+from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label, value_meaning
 from ccc_tui.api.models import CallEvent
 from ccc_tui.calls.phases import event_phase, phase_label
 from ccc_tui.calls.text import format_duration, format_offset, safe_text
@@ -83,15 +83,15 @@ def event_fields(event: CallEvent, view: CallView | None = None) -> list[tuple[s
         ("Event", title),
         ("Meaning", event_description(event.event)),
         ("Phase", phase_label(event_phase(event), language)),
-        ("Status", safe_text(event.status)),
+        ("Status", value_meaning("Status", safe_text(event.status))),
         ("Agent", safe_text(event.agent_name)),
         ("Skill group", safe_text(event.skill_group)),
-        ("Call mode", safe_text(event.call_mode)),
+        ("Call mode", value_meaning("CallMode", safe_text(event.call_mode))),
         ("Duration", duration or span_text),
-        ("Hang-upper", safe_text(event.hang_upper)),
+        ("Hang-upper", value_meaning("HangUper", safe_text(event.hang_upper))),
         ("Helper", safe_text(event.helper)),
         ("Satisfaction", safe_text(event.satisfaction)),
-        ("Event type", safe_text(event.event_type)),
+        ("Event type", value_meaning("EventType", safe_text(event.event_type))),
     ]
     for key, value in event.details.items():
         fields.append((safe_text(key, 40), safe_text(value)))
