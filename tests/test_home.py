@@ -89,3 +89,12 @@ async def test_on_the_error_state_slash_does_not_eat_the_keys_the_screen_asks_fo
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)  # esc still goes back
+
+
+async def test_a_history_file_moved_aside_is_said_in_the_app(tmp_path: Path) -> None:
+    (tmp_path / "history.sqlite3").write_bytes(b"not a database" * 200)
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        notices = [str(n.message) for n in app._notifications]
+        assert any("moved aside" in n for n in notices), notices

@@ -142,3 +142,18 @@ def test_the_history_says_how_the_call_ended_from_its_events() -> None:
 
 def test_unknown_contact_outcome() -> None:
     assert outcome_text(Call(contact_id="nope")) == "not found"
+
+
+def test_a_file_moved_aside_is_told_to_the_app(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    store = HistoryStore(path)
+    try:
+        assert store.notice is not None and "moved aside to history.sqlite3.corrupt-" in store.notice
+    finally:
+        store.close()
+    again = HistoryStore(path)
+    try:
+        assert again.notice is None
+    finally:
+        again.close()

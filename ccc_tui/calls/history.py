@@ -78,6 +78,8 @@ class HistoryStore:
     def __init__(self, path: Path, *, now_ms: Callable[[], int] | None = None) -> None:
         self.path = path
         self._now_ms = now_ms or (lambda: int(time.time() * 1000))
+        # Something the user should hear about at start (the app shows it), e.g. a file moved aside.
+        self.notice: str | None = None
         self._conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -88,6 +90,10 @@ class HistoryStore:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             log.warning("history database unreadable (%s); moved aside to %s", exc, aside)
             self.path.replace(aside)
+            self.notice = (
+                f"The history file could not be read and was moved aside to {aside.name} "
+                "(kept, not deleted); a new history starts now."
+            )
             for suffix in ("-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             return self._connect()

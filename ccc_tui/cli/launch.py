@@ -9,8 +9,9 @@ from ccc_tui.api.errors import CccError, CredentialsError
 from ccc_tui.calls.contact_ids import normalise_contact_id
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.cli.common import EXIT_USAGE, build_client, print_error, target_from_args
-from ccc_tui.profiles.config import history_db_path
+from ccc_tui.profiles.config import history_db_path, log_dir
 from ccc_tui.profiles.context import AppContext
+from ccc_tui.profiles.log_file import start_log_file
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -37,6 +38,7 @@ def run_app(args: argparse.Namespace) -> int:
     except CccError as exc:
         print_error(exc)
         return exc.exit_code
+    start_log_file(log_dir())
     store = HistoryStore(history_db_path())
 
     from ccc_tui.profiles.session import LaunchTarget

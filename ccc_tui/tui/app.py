@@ -67,6 +67,8 @@ class CccApp(RoutesWorkerFailures, App[int]):
         self.initial_contact = initial_contact
 
     def on_mount(self) -> None:
+        if self.store.notice:
+            self.notify(self.store.notice, title="History", severity="warning", timeout=15, markup=False)
         if self.client is None:
             from ccc_tui.tui.screens.first_run import FirstRunScreen
 
