@@ -291,10 +291,40 @@ def test_time_values(value: Any, expected: datetime | None) -> None:
 
 def test_seconds_and_milliseconds_boundary() -> None:
     # 1e11 ms is 1973-03-03: just below is read as seconds, from it on as milliseconds.
-    below = v2017.parse_recordings(one_recording(StartTime=99_999_999_999))[0].start
-    at = v2017.parse_recordings(one_recording(StartTime=100_000_000_000))[0].start
+    below = v2017._any_time(99_999_999_999)
+    at = v2017._any_time(100_000_000_000)
     assert below is not None and below.year == 5138
     assert at == datetime(1973, 3, 3, 9, 46, 40, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        99_999_999_999,  # year 5138
+        100_000_000_000,  # 1973: before CCC
+        "9999-12-31T23:59:30+00:00",
+        "0001-01-01T00:00:00+00:00",
+        "2200-01-01T00:00:00+00:00",
+    ],
+)
+def test_a_time_outside_the_usable_window_is_unknown_and_the_rest_still_shows(value: object) -> None:
+    """Near datetime's limits a time plus a duration, or shown in Asia/Shanghai, overflowed."""
+    from zoneinfo import ZoneInfo
+
+    from ccc_tui.calls.export import render_markdown, render_text
+
+    body = {
+        "Data": {
+            "StartTime": value,
+            "Caller": "138",
+            "Events": [{"TimeStamp": value, "Event": "Talk", "Duration": "60", "EventType": "agent"}],
+        }
+    }
+    call = v2017.parse_call(body, "c")
+    assert call.start is None and call.events[0].time is None
+    assert call.caller == "138" and call.events[0].event == "Talk"
+    for render in (render_text, render_markdown):
+        assert "Talk" in render(call, tz=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.mark.parametrize(

@@ -488,7 +488,7 @@ def test_events_sort_stably_by_time_untimed_last(
 
 
 @settings(FAST, max_examples=150)
-@given(st.integers(min_value=10**11, max_value=4 * 10**12))  # 1973 to 2096
+@given(st.integers(min_value=946_684_800_000, max_value=4 * 10**12))  # 2000 to 2096
 def test_every_time_spelling_means_the_same_instant(ms: int) -> None:
     expected = EPOCH + timedelta(milliseconds=ms)
     spellings: list[Any] = [ms, str(ms), f" {ms} ", float(ms), f"{ms}.0", ms * 1000, ms * 10**6]

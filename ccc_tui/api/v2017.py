@@ -648,7 +648,21 @@ _TIME_BANDS: tuple[tuple[float, float], ...] = (
 )
 
 
+# What a usable moment is, decided once here: CCC did not exist before 2000, and nothing after
+# 2200 is a real call. Outside this window a time is shown as unknown; inside it, any zone, plus
+# any duration the adapter accepts, stays far from datetime's limits (year 1 and 9999).
+USABLE_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+USABLE_UNTIL = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def _time(value: Any) -> datetime | None:
+    moment = _any_time(value)
+    if moment is None or not USABLE_FROM <= moment < USABLE_UNTIL:
+        return None
+    return moment
+
+
+def _any_time(value: Any) -> datetime | None:
     number: int | float | None
     if type(value) is str and len(value) < 24 and value.isascii() and value.isdigit():
         number = int(value)  # the documented form, e.g. "1555492246000": skip the regex

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TextIO
 
 from ccc_tui.api.errors import CccError, CredentialsError
 from ccc_tui.calls.contact_ids import normalise_contact_id
@@ -51,7 +52,30 @@ def run_app(args: argparse.Namespace) -> int:
         initial_contact=contact_id,
         launch=LaunchTarget.from_args(args),
     )
-    return app.run() or 0
+    result = app.run()
+    return exit_status(app.return_code, result)
+
+
+EXIT_CRASH = 70  # EX_SOFTWARE: an internal error, not the user's input or setup
+
+
+def exit_status(return_code: int | None, result: int | None, stream: TextIO | None = None) -> int:
+    """The process's exit code. Textual sets a return code of 1 when an unhandled exception ended
+    the app (its traceback is printed above); that must not look like a clean quit."""
+    if return_code:
+        import platform
+
+        from ccc_tui import __version__
+
+        print(
+            f"ccc-tui {__version__} stopped on an internal error (the traceback is above). "
+            "This is a bug: please report it to the ccc-tui maintainers with that traceback, "
+            f"what you did just before, and: Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}. The log is in `ccc-tui config path`.",
+            file=stream or sys.stderr,
+        )
+        return EXIT_CRASH
+    return result or 0
 
 
 def build_context(args: argparse.Namespace) -> AppContext:

@@ -8,7 +8,9 @@ when the app itself is launched, so `ccc-tui show` stays fast.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -102,6 +104,41 @@ def _command_position(argv: Sequence[str], value_flags: frozenset[str]) -> int |
     return None
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`| head`)
+
+
+def _run_headless(args: argparse.Namespace) -> int:
+    """A command, ended cleanly however it ends: interrupted, its reader gone, or its disk full —
+    one line at most and the conventional code, never a traceback."""
+    try:
+        code = int(args.handler(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at interpreter exit
+        return code
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
+            raise
+        _silence_stdout()
+        print(f"ccc-tui: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     app_parser = build_app_parser()
@@ -116,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # argparse would blame the top-level parser and print its usage; the user wants the
             # usage of the command (or action) they typed.
             _innermost(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
-        return int(args.handler(args))
+        return _run_headless(args)
     args = app_parser.parse_args(argv)
     _refuse_demo_with_target(app_parser, args)
     from ccc_tui.cli.launch import run_app  # imports Textual: only for the interactive app

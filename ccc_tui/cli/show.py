@@ -93,10 +93,7 @@ def run(args: argparse.Namespace) -> int:
     except (ZoneInfoNotFoundError, ValueError):
         print(f"error: unknown time zone {args.tz!r} (try Asia/Shanghai or UTC)", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        return asyncio.run(_show(args, contact_ids, tz))
-    except KeyboardInterrupt:
-        return 130
+    return asyncio.run(_show(args, contact_ids, tz))  # ctrl+c: the dispatcher's one line, 130
 
 
 async def _show(args: argparse.Namespace, contact_ids: list[str], tz: tzinfo | None) -> int:
@@ -107,19 +104,36 @@ async def _show(args: argparse.Namespace, contact_ids: list[str], tz: tzinfo | N
         return exc.exit_code
     async with client:
         tasks = [asyncio.create_task(client.get_call(cid)) for cid in contact_ids]
-        codes: list[int] = []
-        printed = 0
-        # Print in input order as soon as each call (and all before it) has arrived.
-        for contact_id, task in zip(contact_ids, tasks, strict=True):
-            try:
-                call = await task
-            except CccError as exc:
-                print_error(exc, context=f"contact {contact_id}")
-                codes.append(exc.exit_code)
-                continue
-            _emit(call, args, tz, first=printed == 0, instance_id=client.instance_id or "")
-            printed += 1
-            codes.append(EXIT_NOT_FOUND if call.is_empty else EXIT_OK)
+        try:
+            return await _print_in_order(args, contact_ids, tasks, tz, client.instance_id or "")
+        finally:
+            # Interrupted, or the reader went away: the requests still in flight end here, while
+            # the client is open, rather than failing later as "never retrieved" noise.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _print_in_order(
+    args: argparse.Namespace,
+    contact_ids: list[str],
+    tasks: list[asyncio.Task[Call]],
+    tz: tzinfo | None,
+    instance_id: str,
+) -> int:
+    codes: list[int] = []
+    printed = 0
+    # Print in input order as soon as each call (and all before it) has arrived.
+    for contact_id, task in zip(contact_ids, tasks, strict=True):
+        try:
+            call = await task
+        except CccError as exc:
+            print_error(exc, context=f"contact {contact_id}")
+            codes.append(exc.exit_code)
+            continue
+        _emit(call, args, tz, first=printed == 0, instance_id=instance_id)
+        printed += 1
+        codes.append(EXIT_NOT_FOUND if call.is_empty else EXIT_OK)
     return worst_exit(codes)
 
 
