@@ -8,15 +8,17 @@ import sys
 import time
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.emulator.faults import Faults
 from ccc_tui.emulator.showcase import SHOWCASE
 from ccc_tui.tui.screens.call import CallScreen
+from ccc_tui.tui.screens.copied import CopiedDialog
 from ccc_tui.tui.screens.help import HelpScreen
 from ccc_tui.tui.screens.search import SearchScreen
 from ccc_tui.tui.widgets.error_panel import ErrorPanel
+from ccc_tui.tui.widgets.event_detail import EventDetail
 from ccc_tui.tui.widgets.history import HistoryTable
 from ccc_tui.tui.widgets.phase_bar import PhaseBar
 from ccc_tui.tui.widgets.recordings import RecordingsPane
@@ -110,16 +112,119 @@ async def test_history_enter_reopens_and_x_forgets(tmp_path: Path) -> None:
         assert len(app.store.recent()) == before - 1
 
 
-async def test_copy_id_and_json(tmp_path: Path) -> None:
+def notes(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(n.message) for n in app._notifications]
+
+
+def copied(app) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """What the open copy dialog says was sent, and the text it offers for selecting by hand."""
+    assert isinstance(app.screen, CopiedDialog)
+    field = app.screen.query_one(TextArea)
+    assert field.read_only and app.focused is field
+    return str(app.screen.query_one("#copied-what").render()), field.text
+
+
+async def test_copy_id_and_json_show_what_was_sent(tmp_path: Path) -> None:
+    # "Copied" was claimed even where the terminal (or tmux) dropped it: say it was sent, and
+    # show the text where it can be selected by hand.
     app = build_app(tmp_path, initial_contact=SHOWCASE["seed_outbound"])
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("y")
+        await pilot.pause()
         assert app.clipboard == "1096645650"
+        what, text = copied(app)
+        assert what == "Sent contact id 1096645650 to the terminal's clipboard."
+        assert text == "1096645650"
+        assert not any("Copied" in n for n in notes(app))
+        await pilot.press("escape")
+        assert isinstance(app.screen, CallScreen)
         await pilot.press("Y")
+        await pilot.pause()
         payload = json.loads(app.clipboard)
         assert payload["contact_id"] == "1096645650"
         assert [e["event"] for e in payload["events"]] == ["Dial", "End", "Handle"]
+        what, text = copied(app)
+        assert text == app.clipboard
+        assert f"the call as JSON ({len(text):,} characters)" in what
+        await pilot.press("enter")
+        assert isinstance(app.screen, CallScreen)
+
+
+async def test_recording_keys_work_from_the_timeline(tmp_path: Path) -> None:
+    # d, p and c did nothing unless the recordings pane had focus.
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallScreen) and isinstance(app.focused, EventTimeline)
+        pane = screen.query_one(RecordingsPane)
+        (only,) = pane.recordings
+        await pilot.press("c")
+        await wait_loaded(pilot)
+        what, url = copied(app)
+        assert url == app.clipboard and url.startswith("http")
+        assert what.startswith(f"Sent the signed download URL of {only.file_name}")
+        await pilot.press("escape")
+        await pilot.press("d")
+        await until(pilot, lambda: pane.saved_path(only.file_name) is not None)
+        assert app.focused is screen.query_one(EventTimeline)
+
+
+async def test_recording_keys_say_why_they_cannot_act(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_outbound"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert notes(app) == ["No recording for this call"]
+    app = build_app(tmp_path, initial_contact=INBOUND_TRANSFER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        pane = app.screen.query_one(RecordingsPane)
+        assert len(pane.recordings) == 2
+        await pilot.press("p")
+        await pilot.pause()
+        assert notes(app) == ["Select a recording first (tab to the recordings)"]
+        assert all(pane.state_of(r.file_name) == "idle" for r in pane.recordings)
+        # Picked in the pane, the keys act on that one from the timeline too.
+        pane.focus()
+        await pilot.press("j")
+        app.screen.query_one(EventTimeline).focus()
+        await pilot.press("d")
+        second = pane.recordings[1].file_name
+        await until(pilot, lambda: pane.saved_path(second) is not None)
+        assert pane.state_of(pane.recordings[0].file_name) == "idle"
+
+
+async def test_download_again_reuses_the_file_and_saved_is_remembered(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        pane = app.screen.query_one(RecordingsPane)
+        name = pane.recordings[0].file_name
+        await pilot.press("d")
+        await until(pilot, lambda: pane.saved_path(name) is not None)
+        first = pane.saved_path(name)
+        assert first is not None
+        pane.reset(name)
+        await pilot.press("d")
+        await until(pilot, lambda: pane.saved_path(name) is not None)
+        await wait_loaded(pilot)
+        assert pane.saved_path(name) == first
+        assert notes(app)[-1] == f"Already saved at {first}"
+        assert sorted(p.name for p in first.parent.iterdir()) == [first.name]
+    # A new session: the pane remembers the file while it is there.
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        pane = app.screen.query_one(RecordingsPane)
+        assert pane.state_of(name) == "saved" and pane.saved_path(name) == first
+    first.unlink()
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert app.screen.query_one(RecordingsPane).state_of(name) == "idle"
 
 
 async def test_export_writes_markdown_and_json(tmp_path: Path) -> None:
@@ -203,6 +308,53 @@ async def test_detail_panel_on_a_narrow_terminal(tmp_path: Path) -> None:
         assert isinstance(app.screen, CallScreen) and not app.screen.detail_open
         assert app.screen.query_one("#timeline-column").display
         assert isinstance(app.screen, CallScreen)
+
+
+async def test_narrow_detail_steps_through_events_and_shows_the_raw_json(tmp_path: Path) -> None:
+    # At 80x24 j/k did nothing in the open detail, and J added the raw JSON out of sight.
+    app = build_app(tmp_path, initial_contact=INBOUND_TRANSFER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallScreen)
+        timeline = screen.query_one(EventTimeline)
+        detail = screen.query_one(EventDetail)
+        events = screen.call.events  # type: ignore[union-attr]
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert app.focused is detail and detail.event is events[1]
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert detail.event is events[3] and timeline.cursor_row == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert detail.event is events[2]
+        await pilot.press("down", "up", "up")
+        await pilot.pause()
+        assert detail.event is events[1] and screen.detail_open
+        await pilot.press("J")
+        await pilot.pause()
+        await pilot.pause()
+        raw = detail.query_one("#event-detail-raw")
+        assert detail.scroll_y > 0
+        assert raw.region.y <= detail.region.y + 1  # its first line at the top of the panel
+        await pilot.press("escape")
+        assert not screen.detail_open and app.focused is timeline
+
+
+async def test_raw_json_key_on_a_narrow_timeline_opens_the_detail(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=INBOUND_TRANSFER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallScreen)
+        await pilot.press("j", "j", "J")
+        await pilot.pause()
+        await pilot.pause()
+        detail = screen.query_one(EventDetail)
+        assert screen.detail_open and detail.show_raw and app.focused is detail
+        assert detail.event is screen.call.events[2]  # type: ignore[union-attr]
+        assert detail.scroll_y > 0
 
 
 async def test_help_lists_the_screens_keys(tmp_path: Path) -> None:
@@ -313,8 +465,11 @@ async def test_palette_copy_commands(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         await run_from_palette(pilot, "Copy contact id")
         assert app.clipboard == "2020927020"
+        assert copied(app)[1] == "2020927020"
+        await pilot.press("escape")
         await run_from_palette(pilot, "Copy call as JSON")
         assert json.loads(app.clipboard)["contact_id"] == "2020927020"
+        await pilot.press("escape")
         assert isinstance(app.screen, CallScreen)
 
 

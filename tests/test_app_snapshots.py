@@ -136,3 +136,29 @@ def test_unknown_contact(snap_compare: Any, tmp_path: Path, size: tuple[int, int
 @pytest.mark.parametrize("size", SIZES)
 def test_hostile_server_text(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     check(snap_compare, tmp_path, size, initial_contact=SHOWCASE["hostile"])
+
+
+SMALL = [pytest.param((60, 20), id="60x20"), pytest.param((80, 24), id="80x24")]
+
+
+@pytest.mark.parametrize("size", SMALL)
+def test_toast_leaves_the_recordings_in_view(
+    snap_compare: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    # A toast took the whole width at 60 columns (losing its last one) and hid the recordings.
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("d")  # two recordings, none picked: a warning toast says why not
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = build_app(tmp_path, initial_contact=INBOUND_TRANSFER)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SMALL)
+def test_copied_contact_id(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check(snap_compare, tmp_path, size, initial_contact=INBOUND_TRANSFER, keys=["y"])

@@ -22,6 +22,7 @@ from ccc_tui.api.models import Recording
 from ccc_tui.calls.downloads import (
     MAX_NAME_BYTES,
     DownloadFileError,
+    SavedRecording,
     download_recording,
     safe_filename,
     unique_path,
@@ -214,9 +215,11 @@ async def test_download_streams_to_a_private_file(tmp_path: Path) -> None:
     target = tmp_path / "new" / "nested"
     seen: list[tuple[int, int | None]] = []
     async with scripted_client(lambda _r: httpx.Response(200, content=WAV)) as client:
-        path = await download_recording(
+        saved = await download_recording(
             client, RECORDING, target, progress=lambda d, t: seen.append((d, t))
         )
+    path = saved.path
+    assert not saved.already_saved
     assert path == target / RECORDING.file_name
     assert path.read_bytes() == WAV
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -232,19 +235,36 @@ async def test_download_never_overwrites_and_hostile_names_stay_inside(dl: Path)
     hostile = Recording(file_name="../../x.wav")
     async with scripted_client(lambda _r: httpx.Response(200, stream=SlowStream())) as client:
         first = await download_recording(client, hostile, dl)
-        # Two at once (a double key press): each gets its own name.
+        # Two at once (a double key press): both find the file the first one saved.
         second, third = await asyncio.gather(
             download_recording(client, hostile, dl),
             download_recording(client, hostile, dl),
         )
     assert (dl / "x.wav").read_bytes() == b"mine"
-    assert {first, second, third} == {
-        dl / "x (2).wav",
-        dl / "x (3).wav",
-        dl / "x (4).wav",
-    }
-    assert all(p.read_bytes() == WAV for p in (first, second, third))
+    assert first.path == dl / "x (2).wav" and not first.already_saved
+    assert second.path == third.path == first.path
+    assert second.already_saved and third.already_saved
+    assert first.path.read_bytes() == WAV
+    assert _listing(dl) == ["x (2).wav", "x.wav"]  # no identical copies, no temp files
     assert not (dl.parent / "x.wav").exists()
+
+
+async def test_same_bytes_reuse_the_file_and_other_bytes_get_a_new_name(dl: Path) -> None:
+    body = {"data": WAV}
+    async with scripted_client(lambda _r: httpx.Response(200, content=body["data"])) as client:
+        first = await download_recording(client, RECORDING, dl)
+        again = await download_recording(client, RECORDING, dl)
+        assert again == SavedRecording(first.path, already_saved=True)
+        body["data"] = WAV[:-1] + b"\x01"  # same size, other content
+        changed = await download_recording(client, RECORDING, dl)
+        body["data"] = WAV + b"\x00"  # another size
+        longer = await download_recording(client, RECORDING, dl)
+    stem = RECORDING.file_name.removesuffix(".wav")
+    assert first.path == dl / RECORDING.file_name and not first.already_saved
+    assert changed.path == dl / f"{stem} (2).wav" and not changed.already_saved
+    assert longer.path == dl / f"{stem} (3).wav" and not longer.already_saved
+    assert first.path.read_bytes() == WAV
+    assert len(_listing(dl)) == 3
 
 
 async def test_expired_url_fails_and_leaves_no_file(dl: Path) -> None:
@@ -331,9 +351,14 @@ async def test_download_from_the_demo_emulator(tmp_path: Path) -> None:
     async with demo_client() as client:
         recordings = await client.list_recordings("2020927020")
         assert recordings, "the seed contact has a recording"
-        path = await download_recording(
-            client, recordings[0], tmp_path / "calls", progress=lambda d, t: seen.append((d, t))
-        )
+        path = (
+            await download_recording(
+                client,
+                recordings[0],
+                tmp_path / "calls",
+                progress=lambda d, t: seen.append((d, t)),
+            )
+        ).path
     data = path.read_bytes()
     assert path.name == safe_filename(recordings[0].file_name)
     assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"

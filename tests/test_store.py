@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 from ccc_tui.api.catalogue import parse_release_reason
 from ccc_tui.api.models import Call, CallEvent, Lane
-from ccc_tui.calls.history import HistoryStore, outcome_text
+from ccc_tui.calls.history import SCHEMA_VERSION, HistoryStore, outcome_text
 
 START = datetime(2019, 4, 17, 9, 10, 46, tzinfo=UTC)
 
@@ -157,3 +158,45 @@ def test_a_file_moved_aside_is_told_to_the_app(tmp_path: Path) -> None:
         assert again.notice is None
     finally:
         again.close()
+
+
+def test_saved_recordings_are_remembered_per_call(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    store = HistoryStore(path)
+    assert store.downloads("42", "inst") == {}
+    store.record_download("inst", "42", "a.wav", tmp_path / "a.wav")
+    store.record_download("inst", "42", "a.wav", tmp_path / "a (2).wav")  # the last place wins
+    store.record_download("inst", "43", "b.wav", tmp_path / "b.wav")
+    store.record_download("other", "42", "c.wav", tmp_path / "c.wav")
+    store.close()
+    again = HistoryStore(path)
+    assert again.downloads("42", "inst") == {"a.wav": tmp_path / "a (2).wav"}
+    assert again.downloads("43", "inst") == {"b.wav": tmp_path / "b.wav"}
+
+
+V1_SCHEMA = """
+CREATE TABLE history (
+    instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, looked_up_ms INTEGER NOT NULL,
+    start_ms INTEGER, caller TEXT NOT NULL DEFAULT '', callee TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL DEFAULT '', release_agent TEXT NOT NULL DEFAULT '',
+    release_reason TEXT NOT NULL DEFAULT '', outcome TEXT NOT NULL DEFAULT '',
+    duration_s INTEGER, event_count INTEGER NOT NULL DEFAULT 0,
+    recording_count INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (instance_id, contact_id)
+);
+INSERT INTO history VALUES ('inst', 'old', 1, NULL, '', '', '', '', '', 'answered', 5, 2, 1);
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_history(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(V1_SCHEMA)
+    store = HistoryStore(path)
+    assert [e.contact_id for e in store.recent()] == ["old"]
+    store.record_download("inst", "old", "a.wav", tmp_path / "a.wav")
+    assert store.downloads("old", "inst") == {"a.wav": tmp_path / "a.wav"}
+    store.close()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert HistoryStore(path).downloads("old", "inst") == {"a.wav": tmp_path / "a.wav"}

@@ -5,17 +5,21 @@ No Textual here: the call screen runs `download_recording` in a worker and shows
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
+import filecmp
 import os
 import re
+import tempfile
+import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccc_tui.api.errors import CccError
 from ccc_tui.api.models import Recording
-from ccc_tui.calls.files import atomic_file, ensure_private_dir
+from ccc_tui.calls.files import FILE_MODE, ensure_private_dir, sync_dir
 
 if TYPE_CHECKING:
     from ccc_tui.api.client import CccClient
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_NAME_BYTES",
     "DownloadFileError",
+    "SavedRecording",
     "download_recording",
     "safe_filename",
     "unique_path",
@@ -115,6 +120,44 @@ def unique_path(directory: Path | str, name: str) -> Path:
         number += 1
 
 
+def _same_names(directory: Path, name: str) -> Iterator[Path]:
+    """`name`, `name (2)`, `name (3)`… for as long as they exist."""
+    stem, suffix = os.path.splitext(name)
+    if not stem:
+        stem, suffix = name, ""
+    candidate, number = directory / name, 1
+    while os.path.lexists(candidate):
+        yield candidate
+        number += 1
+        candidate = directory / f"{stem} ({number}){suffix}"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Byte for byte (sizes first, so a differing file is rarely read); a symlink never matches."""
+    try:
+        return b.is_file() and not b.is_symlink() and filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
+# One placement at a time, so two downloads of one file finishing together agree on where it is.
+_PLACING = threading.Lock()
+
+
+def _place(tmp: Path, directory: Path, name: str) -> SavedRecording:
+    """Move the complete download `tmp` to its name, or drop it when a file of that name (or of a
+    numbered variant) already holds the same bytes."""
+    with _PLACING:
+        for existing in _same_names(directory, name):
+            if _same_file(tmp, existing):
+                tmp.unlink(missing_ok=True)
+                return SavedRecording(existing, already_saved=True)
+        dest = _reserve(directory, name)
+        os.replace(tmp, dest)
+    sync_dir(directory)
+    return SavedRecording(dest, already_saved=False)
+
+
 def _reserve(directory: Path, name: str) -> Path:
     """Claim a free name with an exclusive create, so two downloads of one file never collide."""
     while True:
@@ -127,36 +170,48 @@ def _reserve(directory: Path, name: str) -> Path:
         return path
 
 
+@dataclass(frozen=True, slots=True)
+class SavedRecording:
+    """Where a downloaded recording is; `already_saved`: an identical file was there before."""
+
+    path: Path
+    already_saved: bool = False
+
+
 async def download_recording(
     client: CccClient,
     recording: Recording,
     directory: Path | str,
     *,
     progress: ProgressCallback | None = None,
-) -> Path:
-    """Fetch a fresh signed URL for `recording` and stream it into `directory`; returns the path.
+) -> SavedRecording:
+    """Fetch a fresh signed URL for `recording` and stream it into `directory`.
 
-    The signed URL is asked for every time (they expire after an hour). The file is written 0600
-    under a safe, unused name; on any failure or cancellation nothing is left behind. Raises
-    CccError (DownloadFileError for local file-system trouble).
+    The signed URL is asked for every time (they expire after an hour). The data goes to a 0600
+    temp file; when complete it takes a safe, unused name, unless a file of that name (or a
+    numbered variant of it) already has the same bytes: then that file is kept and the download
+    dropped (compared in a thread, off the caller's loop). On any failure or cancellation nothing
+    is left behind. Raises CccError (DownloadFileError for local file-system trouble).
     """
     link = await client.get_download_link(recording.file_name)
     directory = Path(directory).expanduser()
     name = safe_filename(recording.file_name)
     try:
         ensure_private_dir(directory)
-        dest = _reserve(directory, name)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=directory)
     except OSError as exc:
         raise _file_error(exc, directory) from None
+    tmp = Path(tmp_name)
     try:
-        with atomic_file(dest, suffix=".part") as out:
+        with os.fdopen(fd, "wb") as out:
+            if hasattr(os, "fchmod"):
+                os.fchmod(out.fileno(), FILE_MODE)
             await client.stream_download(link.url, out, progress=progress)
-        return dest
+            out.flush()
+            os.fsync(out.fileno())
+        return await asyncio.to_thread(_place, tmp, directory, name)
     except BaseException as exc:
-        # Only our empty placeholder is removed: after a failure it was never replaced.
-        with contextlib.suppress(OSError):
-            if dest.stat().st_size == 0:
-                dest.unlink()
+        tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise _file_error(exc, directory) from None
         raise

@@ -54,7 +54,7 @@ def atomic_file(dest: Path, *, suffix: str = ".tmp") -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    _sync_dir(dest.parent)
+    sync_dir(dest.parent)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -63,7 +63,7 @@ def write_text_atomic(path: Path, text: str) -> None:
         out.write(text.encode("utf-8"))
 
 
-def _sync_dir(directory: Path) -> None:
+def sync_dir(directory: Path) -> None:
     """Make a rename itself durable (POSIX); best effort elsewhere."""
     if not hasattr(os, "O_DIRECTORY"):
         return

@@ -1,4 +1,4 @@
-"""The history of looked-up calls, in SQLite (stdlib) in the user data dir.
+"""The history of looked-up calls and of saved recordings, in SQLite (stdlib) in the user data dir.
 
 WAL journaling with one transaction per write: a killed process leaves the last committed state,
 and the file stays readable. A file that is not a database is moved aside, never deleted.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -20,7 +21,8 @@ from ccc_tui.calls.outcome import outcome_of
 
 log = logging.getLogger("ccc_tui.calls.history")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Version 1: the looked-up calls. Each later version is one step in _MIGRATIONS, run once, in order.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS history (
     instance_id     TEXT NOT NULL,
@@ -40,6 +42,19 @@ CREATE TABLE IF NOT EXISTS history (
 );
 CREATE INDEX IF NOT EXISTS history_recent ON history (looked_up_ms DESC);
 """
+_MIGRATIONS: dict[int, str] = {
+    # Where each recording was saved, so "saved" outlives the session.
+    2: """
+    CREATE TABLE IF NOT EXISTS downloads (
+        instance_id TEXT NOT NULL,
+        contact_id  TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        saved_ms    INTEGER NOT NULL,
+        PRIMARY KEY (instance_id, contact_id, file_name)
+    );
+    """,
+}
 
 
 def _ms(moment: datetime | None) -> int | None:
@@ -73,13 +88,15 @@ class HistoryEntry:
 
 
 class HistoryStore:
-    """Looked-up calls, newest first. Cheap to call from the UI thread: each call is one query."""
+    """Looked-up calls, newest first, and saved recordings. Each call is one query or one
+    transaction; the app calls it from worker threads (one lock keeps their transactions apart)."""
 
     def __init__(self, path: Path, *, now_ms: Callable[[], int] | None = None) -> None:
         self.path = path
         self._now_ms = now_ms or (lambda: int(time.time() * 1000))
         # Something the user should hear about at start (the app shows it), e.g. a file moved aside.
         self.notice: str | None = None
+        self._lock = threading.RLock()
         self._conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -108,9 +125,12 @@ class HistoryStore:
                 log.warning("history database is from a newer ccc-tui (schema %s)", version)
             # Idempotent DDL; executescript commits on its own, so it stays outside a transaction.
             conn.executescript(_SCHEMA)
+            for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
+                _migrate(conn, step)
             if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("SELECT count(*) FROM history").fetchone()
+            conn.execute("SELECT count(*) FROM downloads").fetchone()
         except sqlite3.DatabaseError:
             conn.close()
             raise
@@ -138,11 +158,29 @@ class HistoryStore:
             len(call.events),
             len(call.recordings),
         )
-        with _transaction(self._conn):
+        with self._lock, _transaction(self._conn):
             self._conn.execute(
                 "INSERT OR REPLACE INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row
             )
         return _entry(row)
+
+    def record_download(
+        self, instance_id: str, contact_id: str, file_name: str, path: Path
+    ) -> None:
+        """Remember that recording `file_name` of the call is saved at `path` (the last place)."""
+        row = (instance_id, contact_id, file_name, str(path), self._now_ms())
+        with self._lock, _transaction(self._conn):
+            self._conn.execute("INSERT OR REPLACE INTO downloads VALUES (?,?,?,?,?)", row)
+
+    def downloads(self, contact_id: str, instance_id: str) -> dict[str, Path]:
+        """The recordings of the call saved before: file name → where (the file may be gone)."""
+        with self._lock, closing(
+            self._conn.execute(
+                "SELECT file_name, path FROM downloads WHERE instance_id = ? AND contact_id = ?",
+                (instance_id, contact_id),
+            )
+        ) as cursor:
+            return {str(name): Path(str(path)) for name, path in cursor.fetchall()}
 
     def recent(self, limit: int = 200, *, instance_id: str | None = None) -> list[HistoryEntry]:
         query = "SELECT * FROM history"
@@ -151,11 +189,11 @@ class HistoryStore:
             query += " WHERE instance_id = ?"
             args = (instance_id,)
         query += " ORDER BY looked_up_ms DESC, rowid DESC LIMIT ?"
-        with closing(self._conn.execute(query, (*args, limit))) as cursor:
+        with self._lock, closing(self._conn.execute(query, (*args, limit))) as cursor:
             return [_entry(row) for row in cursor.fetchall()]
 
     def get(self, contact_id: str, instance_id: str) -> HistoryEntry | None:
-        with closing(
+        with self._lock, closing(
             self._conn.execute(
                 "SELECT * FROM history WHERE instance_id = ? AND contact_id = ?",
                 (instance_id, contact_id),
@@ -165,7 +203,7 @@ class HistoryStore:
         return _entry(row) if row else None
 
     def remove(self, contact_id: str, instance_id: str) -> bool:
-        with _transaction(self._conn):
+        with self._lock, _transaction(self._conn):
             cursor = self._conn.execute(
                 "DELETE FROM history WHERE instance_id = ? AND contact_id = ?",
                 (instance_id, contact_id),
@@ -173,8 +211,18 @@ class HistoryStore:
         return cursor.rowcount > 0
 
     def clear(self) -> None:
-        with _transaction(self._conn):
+        with self._lock, _transaction(self._conn):
             self._conn.execute("DELETE FROM history")
+            self._conn.execute("DELETE FROM downloads")
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """One schema step, whole or not at all (the version moves with it)."""
+    with _transaction(conn):
+        for statement in _MIGRATIONS[version].split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version={version}")
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from textual.widgets import Input, LoadingIndicator, Static
 from ccc_tui.api.client import CccClient
 from ccc_tui.api.errors import CccError
 from ccc_tui.api.models import Call, Recording
-from ccc_tui.calls.downloads import download_recording
+from ccc_tui.calls.downloads import SavedRecording, download_recording
 from ccc_tui.calls.export import call_to_dict
 from ccc_tui.calls.export_files import export_call
 from ccc_tui.calls.history import HistoryStore
@@ -32,6 +32,7 @@ from ccc_tui.calls.view import CallView
 from ccc_tui.profiles.config import downloads_dir
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.tui.screens.base import AppScreen
+from ccc_tui.tui.screens.copied import CopiedDialog
 from ccc_tui.tui.widgets.call_summary import CallSummary
 from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.error_panel import ErrorPanel
@@ -41,8 +42,10 @@ from ccc_tui.tui.widgets.phase_bar import PhaseBar
 from ccc_tui.tui.widgets.recordings import RecordingsPane
 from ccc_tui.tui.widgets.timeline import EventTimeline
 
-WIDE = 110
-_NEEDS_A_CALL = frozenset({"filter", "toggle_raw", "copy_json", "export"})  # from this width the detail panel sits beside the timeline
+WIDE = 110  # from this width the detail panel sits beside the timeline
+_NEEDS_A_CALL = frozenset(
+    {"filter", "toggle_raw", "copy_json", "export", "download", "play", "copy_url"}
+)
 
 
 def as_ccc_error(exc: BaseException) -> CccError:
@@ -92,6 +95,10 @@ class CallScreen(AppScreen):
         Binding("Y", "copy_json", "Copy JSON", show=False),
         Binding("e", "export", "Export", show=True),
         Binding("J", "toggle_raw", "Raw JSON", show=False),
+        # The recordings pane has the same keys; from the other panes they act on its `target`.
+        Binding("d", "download", "Download recording", show=False),
+        Binding("p", "play", "Play recording", show=False),
+        Binding("c", "copy_url", "Copy recording URL", show=False),
         Binding("tab", "app.focus_next", "Next pane", show=False),
     ]
 
@@ -112,9 +119,17 @@ class CallScreen(AppScreen):
 
     @dataclass
     class DownloadFinished(Message):
+        contact_id: str
         recording: Recording
-        path: Path | None
+        saved: SavedRecording | None
         error: CccError | None
+
+    @dataclass
+    class SavedBefore(Message):
+        """Recordings of the call saved in an earlier session and still on disk."""
+
+        contact_id: str
+        paths: dict[str, Path]
 
     def __init__(
         self, contact_id: str = "", *, client: CccClient, store: HistoryStore, context: AppContext
@@ -266,6 +281,8 @@ class CallScreen(AppScreen):
         self.query_one(EventDetail).set_view(view, timeline.selected_event)
         if not self.filter_open:
             timeline.focus()
+        if call.recordings:
+            self.find_saved(call.contact_id)
         try:
             self.store.record(call, self.context.instance_id)
         except Exception as exc:  # the history is a convenience: never lose the screen over it
@@ -282,6 +299,12 @@ class CallScreen(AppScreen):
         if self.view is not None and message.event is not None:
             self.query_one(EventDetail).set_event(message.event)
 
+    @on(EventDetail.Step)
+    def step_event(self, message: EventDetail.Step) -> None:
+        # The timeline owns the order (and the filter): the detail follows its cursor.
+        timeline = self.query_one(EventTimeline)
+        timeline.move_cursor(timeline.cursor_row + message.delta)
+
     @on(EventTimeline.EventSelected)
     def open_detail(self, message: EventTimeline.EventSelected) -> None:
         if self.view is None:
@@ -293,7 +316,20 @@ class CallScreen(AppScreen):
             self.query_one(EventDetail).focus()
 
     def action_toggle_raw(self) -> None:
-        self.query_one(EventDetail).action_toggle_raw()
+        detail = self.query_one(EventDetail)
+        if self.wide or self.detail_open:
+            detail.action_toggle_raw()
+            return
+        # Narrow, on the timeline: the raw JSON would appear on a hidden panel. Open the panel
+        # on the event under the cursor, with the raw JSON in view.
+        detail.set_event(self.query_one(EventTimeline).selected_event)
+        self.detail_open = True
+        self._show()
+        detail.focus()
+        if detail.show_raw:
+            detail.scroll_to_raw()
+        else:
+            detail.action_toggle_raw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Filtering and the call's own keys need a loaded call: on the loading, empty or failed
@@ -334,17 +370,25 @@ class CallScreen(AppScreen):
 
     # ---- copy and export ----------------------------------------------------------------
 
+    def send_to_clipboard(self, what: str, text: str, *, note: str = "") -> None:
+        """Send `text` to the terminal's clipboard, and show it where it can be selected by
+        hand: whether the terminal took it, the app cannot know."""
+        self.app.copy_to_clipboard(text)
+        self.app.push_screen(CopiedDialog(what, text, note=note))
+
     def action_copy_id(self) -> None:
-        self.app.copy_to_clipboard(self.contact_id)
-        self.notify(f"Copied contact id {self.contact_id}", timeout=3, markup=False)
+        self.send_to_clipboard(f"contact id {self.contact_id}", self.contact_id)
 
     def action_copy_json(self) -> None:
         if self.call is None:
             self.notify("Nothing to copy yet", severity="warning")
             return
         payload = json.dumps(call_to_dict(self.call), ensure_ascii=False, indent=2)
-        self.app.copy_to_clipboard(payload)
-        self.notify(f"Copied the call as JSON ({len(payload):,} characters)", timeout=3, markup=False)
+        self.send_to_clipboard(
+            f"the call as JSON ({len(payload):,} characters)",
+            payload,
+            note="Too long to select? e exports it to a file.",
+        )
 
     def download_dir(self) -> Path:
         return self.context.download_dir or downloads_dir(None)
@@ -376,6 +420,31 @@ class CallScreen(AppScreen):
 
     # ---- recordings ---------------------------------------------------------------------
 
+    def _pane_with_target(self) -> RecordingsPane | None:
+        """The recordings pane when `d`, `p` or `c` have a recording to act on; else say why."""
+        pane = self.query_one(RecordingsPane)
+        if not pane.recordings:
+            self.notify("No recording for this call", severity="warning", timeout=4)
+            return None
+        if pane.target is None:
+            self.notify(
+                "Select a recording first (tab to the recordings)", severity="warning", timeout=4
+            )
+            return None
+        return pane
+
+    def action_download(self) -> None:
+        if (pane := self._pane_with_target()) is not None:
+            pane.action_download()
+
+    def action_play(self) -> None:
+        if (pane := self._pane_with_target()) is not None:
+            pane.action_play()
+
+    def action_copy_url(self) -> None:
+        if (pane := self._pane_with_target()) is not None:
+            pane.action_copy_url()
+
     @on(RecordingsPane.DownloadRequested)
     def start_download(self, message: RecordingsPane.DownloadRequested) -> None:
         self.download(message.recording)
@@ -387,6 +456,7 @@ class CallScreen(AppScreen):
 
     @work(group="downloads", exit_on_error=False)
     async def download(self, recording: Recording) -> None:
+        contact_id = self.contact_id
         last_percent = -1
 
         def progress(done: int, total: int | None) -> None:
@@ -397,14 +467,14 @@ class CallScreen(AppScreen):
                 self.post_message(self.DownloadProgress(recording.file_name, done, total))
 
         try:
-            path = await download_recording(
+            saved = await download_recording(
                 self.client, recording, self.download_dir(), progress=progress
             )
         except CccError as exc:
-            self.post_message(self.DownloadFinished(recording, None, exc))
+            self.post_message(self.DownloadFinished(contact_id, recording, None, exc))
             return
         # Through the same queue as the progress messages, so it cannot be overtaken by them.
-        self.post_message(self.DownloadFinished(recording, path, None))
+        self.post_message(self.DownloadFinished(contact_id, recording, saved, None))
 
     @on(DownloadProgress)
     def show_progress(self, message: DownloadProgress) -> None:
@@ -417,9 +487,53 @@ class CallScreen(AppScreen):
         if message.error is not None:
             pane.mark_failed(name, message.error.message, code=message.error.code)
             self.show_failure(message.error, f"Could not download {name}")
-        elif message.path is not None:
-            pane.mark_saved(name, message.path)
-            self.notify(f"Saved {message.path}", timeout=6, markup=False)
+        elif message.saved is not None:
+            path = message.saved.path
+            pane.mark_saved(name, path)
+            if message.saved.already_saved:
+                self.notify(f"Already saved at {path}", timeout=6, markup=False)
+            else:
+                self.notify(f"Saved {path}", timeout=6, markup=False)
+            self.remember_download(message.contact_id, name, path)
+
+    @work(thread=True, group="saved", exit_on_error=False)
+    def remember_download(self, contact_id: str, file_name: str, path: Path) -> None:
+        """Record the saved file, so the pane can say "saved" in a later session."""
+        try:
+            self.store.record_download(self.context.instance_id, contact_id, file_name, path)
+        except Exception as exc:  # a convenience, like the history: never lose the screen
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not remember the download: {exc}",
+                severity="warning",
+                markup=False,
+            )
+
+    @work(thread=True, group="saved", exit_on_error=False)
+    def find_saved(self, contact_id: str) -> None:
+        """Recordings of this call saved before (in any session) whose files are still there."""
+        try:
+            known = self.store.downloads(contact_id, self.context.instance_id)
+            present = {name: path for name, path in known.items() if path.is_file()}
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not read the saved downloads: {exc}",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if present:
+            self.post_message(self.SavedBefore(contact_id, present))
+
+    @on(SavedBefore)
+    def show_saved_before(self, message: SavedBefore) -> None:
+        if message.contact_id != self.contact_id:
+            return
+        pane = self.query_one(RecordingsPane)
+        for name, path in message.paths.items():
+            if pane.state_of(name) == "idle":  # a download started meanwhile knows better
+                pane.mark_saved(name, path)
 
     @work(group="player", exit_on_error=False)
     async def play_file(self, path: Path) -> None:
@@ -447,8 +561,9 @@ class CallScreen(AppScreen):
         except CccError as exc:
             self.show_failure(exc, "Could not get the download URL")
             return
-        self.app.copy_to_clipboard(link.url)
-        self.notify("Copied the signed download URL (valid for one hour)", timeout=4)
+        self.send_to_clipboard(
+            f"the signed download URL of {recording.file_name} (valid for one hour)", link.url
+        )
 
     # ---- palette ------------------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""Every field of one event as a two-column list, and its raw JSON on demand."""
+"""Every field of one event as a two-column list, and its raw JSON on demand.
+
+`j` / `k` (and the arrows) ask for the next / previous event: the screen moves the timeline's
+cursor and the panel follows it. Page keys scroll the panel.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -106,7 +111,16 @@ class EventDetail(VerticalScroll, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("J", "toggle_raw", "Raw JSON"),
+        Binding("down,j", "step(1)", "Next event", show=False),
+        Binding("up,k", "step(-1)", "Previous event", show=False),
     ]
+
+    class Step(Message):
+        """Show the event `delta` rows away in the timeline (1 next, -1 previous)."""
+
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "event-detail--key",
@@ -161,9 +175,22 @@ class EventDetail(VerticalScroll, can_focus=True):
     def action_toggle_raw(self) -> None:
         self.show_raw = not self.show_raw
 
+    def action_step(self, delta: int) -> None:
+        self.post_message(self.Step(delta))
+
+    def scroll_to_raw(self) -> None:
+        """Bring the raw JSON's first line to the top, once laid out."""
+
+        def scroll() -> None:
+            self.scroll_to_widget(self.query_one("#event-detail-raw"), top=True, animate=False)
+
+        self.call_after_refresh(scroll)
+
     def watch_show_raw(self, show: bool) -> None:
         self.set_class(show, "-show-raw")
         self._refresh_content()
+        if show and self.is_mounted:
+            self.scroll_to_raw()
 
     def _refresh_content(self) -> None:
         try:

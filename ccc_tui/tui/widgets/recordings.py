@@ -4,7 +4,8 @@ The pane does no network and no file I/O: keys become typed messages, and the sc
 the work reports back through `set_progress`, `mark_saved` and `mark_failed`.
 
 Keys: `d` download, `p` play (downloading first when needed), `c` copy the signed URL, and
-`enter` plays a saved recording or else downloads it.
+`enter` plays a saved recording or else downloads it. The call screen sends the same keys from its
+other panes to `target`: the only recording, or the one the user picked here.
 """
 
 from __future__ import annotations
@@ -112,6 +113,11 @@ class _Table(DataTable[Text]):
         if isinstance(self.parent, RecordingsPane):
             self.parent.on_resize()
 
+    def on_focus(self) -> None:
+        # The row under the cursor is now one the user has seen: keys from elsewhere may use it.
+        if isinstance(self.parent, RecordingsPane):
+            self.parent.picked = True
+
 
 class RecordingsPane(Widget):
     """A table of a call's recordings with download progress; posts requests for the screen."""
@@ -200,6 +206,8 @@ class RecordingsPane(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._recordings: tuple[Recording, ...] = ()
         self._contact_id: str | None = None
+        self.picked = False
+        """The user has been in the table, so the row under its cursor is their choice."""
         self._tz: tzinfo | None = None
         self._states: dict[str, _State] = {}
         self._columns: tuple[_Column, ...] = ()
@@ -230,6 +238,8 @@ class RecordingsPane(Widget):
         Download states of file names still present are kept, so a refresh loses no "saved".
         """
         self._recordings = tuple(recordings)
+        if contact_id != self._contact_id:
+            self.picked = False
         self._contact_id = contact_id
         self._tz = tz
         names = {r.file_name for r in self._recordings}
@@ -252,6 +262,14 @@ class RecordingsPane(Widget):
             return None
         row = self._table.cursor_row
         return self._recordings[row] if 0 <= row < len(self._recordings) else None
+
+    @property
+    def target(self) -> Recording | None:
+        """What `d`, `p` and `c` act on from outside the pane: the only recording, or the one
+        under the cursor once the user has been in the table (None: ask them to pick one)."""
+        if len(self._recordings) == 1:
+            return self._recordings[0]
+        return self.selected if self.picked else None
 
     def saved_path(self, file_name: str) -> Path | None:
         state = self._states.get(file_name)
