@@ -271,6 +271,19 @@ class CallScreen(AppScreen):
         except Exception as exc:  # the history is a convenience: never lose the screen over it
             self.notify(f"Could not save to history: {exc}", severity="warning", markup=False)
 
+    def use_context(self, context: AppContext) -> None:
+        """Another display zone: every part re-renders the loaded call in place, nothing is
+        fetched again, and the cursor, filter and download states stay."""
+        super().use_context(context)
+        if self.view is None or not self.is_mounted:
+            return
+        view = self.view = self.view.shown_in(tz=context.tz, language=context.language)
+        timeline = self.query_one(EventTimeline)
+        for part in (self.query_one(CallSummary), self.query_one(PhaseBar), timeline):
+            part.set_view(view)
+        self.query_one(RecordingsPane).set_view(view)
+        self.query_one(EventDetail).set_view(view, timeline.selected_event)
+
     def show_failure(self, error: CccError, title: str) -> None:
         self.query_one(ErrorPanel).show_error(error, title=title)
         self.notify(f"{error.code}: {error.hint or error.message}", severity="error", timeout=8, markup=False)

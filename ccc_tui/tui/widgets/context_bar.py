@@ -31,6 +31,10 @@ class ContextBar(Static):
     def on_resize(self) -> None:
         self.refresh_text()
 
+    def set_context(self, context: AppContext) -> None:
+        self.context = context
+        self.refresh_text()
+
     def set_title(self, title: str) -> None:
         self.title = title
         self.refresh_text()
