@@ -429,3 +429,48 @@ async def test_palette_switches_the_zone(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, CallScreen) and app.context.tz is None
         assert screen.view is not None and screen.view.tz is None
+
+
+# ── the header and the loading state say where the app is and what it waits for ─────────────
+
+
+async def test_loading_says_what_it_loads_from_where(tmp_path: Path) -> None:
+    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
+
+    app = build_app(tmp_path, initial_contact="2020927020", faults=Faults.parse("latency=400"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert isinstance(screen, CallScreen) and screen.state == "loading"
+        text = screen.query_one("#loading-text")
+        assert text.display and str(text.render()) == (
+            f"Loading contact 2020927020 from instance {DEMO_INSTANCE_ID} (events and recordings)"
+        )
+        await wait_loaded(pilot)
+        assert screen.state == "ready" and not text.display
+
+
+async def test_the_header_shows_an_endpoint_override_until_it_must_give_way(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from ccc_tui.tui.widgets.context_bar import ContextBar
+
+    app = build_app(tmp_path)
+    app.context = replace(
+        app.context, demo=False, label="prod · cn-shanghai", endpoint="http://127.0.0.1:8931"
+    )
+    async with app.run_test(size=(140, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(ContextBar)
+        wide = str(bar.render())
+        assert "via http://127.0.0.1:8931" in wide and app.context.instance_id in wide
+        assert wide.endswith("Asia/Shanghai (UTC+08:00)")
+        await pilot.resize_terminal(110, 24)
+        await pilot.pause()
+        narrow = str(bar.render())
+        assert "via" not in narrow and app.context.instance_id in narrow  # the endpoint goes first
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert str(bar.render()).endswith(" · UTC+08:00")  # the zone stays, shortened

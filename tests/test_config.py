@@ -469,3 +469,13 @@ def test_my_modules_import_neither_textual_nor_keyring_nor_tomlkit() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_context_names_an_endpoint_only_when_it_is_not_the_region_s(conf: Path) -> None:
+    from ccc_tui.profiles.session import context_for_target
+
+    own = cfg.resolve_target(region="cn-hangzhou", endpoint="https://ccc.cn-hangzhou.aliyuncs.com")
+    assert context_for_target(own).endpoint is None
+    assert context_for_target(cfg.resolve_target()).endpoint is None
+    other = cfg.resolve_target(endpoint="http://127.0.0.1:8931")
+    assert context_for_target(other).endpoint == "http://127.0.0.1:8931"
