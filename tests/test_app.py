@@ -509,3 +509,123 @@ async def test_call_screen_speaks_the_chosen_language(tmp_path: Path) -> None:
         bar = app.screen.query_one(PhaseBar)
         assert "排队" in bar.legend() and "Queue" not in bar.legend()
         assert "通话" in bar.legend()
+
+
+# ── the display zone: `z` and the palette cycle profile → local → UTC, in place ───────────────
+
+
+def rendered(widget) -> str:  # type: ignore[no-untyped-def]
+    return str(widget.render())
+
+
+async def test_z_cycles_the_zone_on_every_part_without_fetching_again(tmp_path: Path) -> None:
+    from datetime import UTC
+
+    from ccc_tui.tui.widgets.call_summary import CallSummary
+    from ccc_tui.tui.widgets.context_bar import ContextBar
+    from ccc_tui.tui.widgets.event_detail import EventDetail
+    from tests.apphelpers import ZONE
+
+    app = build_app(tmp_path, initial_contact=INBOUND_TRANSFER, history=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallScreen) and app.client is not None
+        timeline = screen.query_one(EventTimeline)
+        pane = screen.query_one(RecordingsPane)
+        await pilot.press("j", "j")
+        requests = app.client.request_count
+        zones = []
+        for _ in range(3):
+            await pilot.press("z")
+            await pilot.pause()
+            zones.append(app.context.tz)
+            view = screen.view
+            assert view is not None and view.tz is app.context.tz and screen.context is app.context
+            assert timeline.view is view and screen.query_one(CallSummary).view is view
+            assert screen.query_one(PhaseBar)._view is view
+            assert screen.query_one(EventDetail)._view is view
+            assert pane._tz is view.tz
+            assert app.context.zone_label in rendered(screen.query_one(ContextBar))
+            assert view.zone_label() in str(screen.query_one(CallSummary).render())
+        assert zones == [None, UTC, ZONE]  # local, UTC, then the profile's again
+        assert app.client.request_count == requests  # re-rendered, not fetched again
+        assert timeline.cursor_row == 2 and screen.query_one(EventDetail).event is timeline.selected_event
+        await pilot.press("z", "z")  # UTC, and home shows the history in it too
+        await pilot.press("escape")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, SearchScreen) and home.context is app.context
+        assert home.query_one(HistoryTable).tz is UTC
+        assert "UTC" in rendered(home.query_one(ContextBar))
+        await pilot.press("down", "z")  # from the history (in the search field z is a letter)
+        await pilot.pause()
+        assert home.query_one(HistoryTable).tz is ZONE and app.context.tz is ZONE
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        assert app.screen is screen  # the same call screen, reused: its context followed
+        assert screen.view is not None and screen.view.tz is ZONE
+
+
+async def test_z_in_a_text_field_is_a_letter(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.query_one("#contact-input", Input).value == "z"
+        assert app.context.tz is not None  # still the profile's zone
+
+
+async def test_palette_switches_the_zone(tmp_path: Path) -> None:
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await run_from_palette(pilot, "Next time zone")
+        screen = app.screen
+        assert isinstance(screen, CallScreen) and app.context.tz is None
+        assert screen.view is not None and screen.view.tz is None
+
+
+# ── the header and the loading state say where the app is and what it waits for ─────────────
+
+
+async def test_loading_says_what_it_loads_from_where(tmp_path: Path) -> None:
+    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
+
+    app = build_app(tmp_path, initial_contact="2020927020", faults=Faults.parse("latency=400"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert isinstance(screen, CallScreen) and screen.state == "loading"
+        text = screen.query_one("#loading-text")
+        assert text.display and str(text.render()) == (
+            f"Loading contact 2020927020 from instance {DEMO_INSTANCE_ID} (events and recordings)"
+        )
+        await wait_loaded(pilot)
+        assert screen.state == "ready" and not text.display
+
+
+async def test_the_header_shows_an_endpoint_override_until_it_must_give_way(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from ccc_tui.tui.widgets.context_bar import ContextBar
+
+    app = build_app(tmp_path)
+    app.context = replace(
+        app.context, demo=False, label="prod · cn-shanghai", endpoint="http://127.0.0.1:8931"
+    )
+    async with app.run_test(size=(140, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(ContextBar)
+        wide = str(bar.render())
+        assert "via http://127.0.0.1:8931" in wide and app.context.instance_id in wide
+        assert wide.endswith("Asia/Shanghai (UTC+08:00)")
+        await pilot.resize_terminal(110, 24)
+        await pilot.pause()
+        narrow = str(bar.render())
+        assert "via" not in narrow and app.context.instance_id in narrow  # the endpoint goes first
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert str(bar.render()).endswith(" · UTC+08:00")  # the zone stays, shortened

@@ -79,6 +79,11 @@ def test_call_inbound_transfer(snap_compare: Any, tmp_path: Path, size: tuple[in
     check(snap_compare, tmp_path, size, initial_contact=INBOUND_TRANSFER)
 
 
+def test_call_on_a_short_narrow_terminal(snap_compare: Any, tmp_path: Path) -> None:
+    # 40×12: the summary and the phase bar give way, so the timeline keeps a few rows.
+    check(snap_compare, tmp_path, (40, 12), initial_contact=INBOUND_TRANSFER)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_event_detail(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     check(

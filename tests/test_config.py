@@ -191,7 +191,9 @@ def test_defaults_without_any_file_or_env(conf: Path) -> None:
     assert target.profile == "default" and target.instance_id is None
     assert target.region == "cn-shanghai" and target.language == "en"
     assert target.endpoint_url == "https://ccc.cn-shanghai.aliyuncs.com"
-    assert target.time_zone is None and target.download_dir is None
+    # The display zone is the instance's: cn-* regions speak Beijing time.
+    assert target.time_zone == "Asia/Shanghai" and target.download_dir is None
+    assert target.sources["time_zone"] == "default (from region cn-shanghai)"
     assert target.sources["region"] == "default" and target.sources["profile"] == "default"
     assert target.config_path == conf
 
@@ -303,6 +305,40 @@ def test_bad_flag_and_env_values_name_their_source(
     with pytest.raises(ConfigurationError) as info:
         cfg.resolve_target(env=env, **kwargs)
     assert words in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("region", "zone", "source"),
+    [
+        ("cn-beijing", "Asia/Shanghai", "default (from region cn-beijing)"),
+        ("cn-hangzhou", "Asia/Shanghai", "default (from region cn-hangzhou)"),
+        ("ap-southeast-1", "Asia/Singapore", "default (from region ap-southeast-1)"),
+        ("eu-central-1", "Europe/Berlin", "default (from region eu-central-1)"),
+        ("xx-nowhere-1", None, "default (this machine's zone)"),
+    ],
+)
+def test_the_time_zone_defaults_to_the_region_s(
+    conf: Path, region: str, zone: str | None, source: str
+) -> None:
+    target = cfg.resolve_target(region=region)
+    assert (target.time_zone, target.sources["time_zone"]) == (zone, source)
+
+
+def test_every_known_region_has_a_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    from ccc_tui.api.endpoints import CENTRAL_REGIONS, REGIONAL_REGIONS, region_time_zone
+
+    for region in CENTRAL_REGIONS | REGIONAL_REGIONS:
+        name = region_time_zone(region)
+        assert name is not None, region
+        ZoneInfo(name)
+
+
+def test_a_profile_time_zone_beats_the_region_s(conf: Path) -> None:
+    write(conf, '[profiles.default]\nregion = "cn-beijing"\ntime_zone = "UTC"\n')
+    target = cfg.resolve_target()
+    assert target.time_zone == "UTC" and target.sources["time_zone"].startswith("profile default")
 
 
 def test_a_local_time_zone_means_the_machine_zone(conf: Path) -> None:
@@ -433,3 +469,13 @@ def test_my_modules_import_neither_textual_nor_keyring_nor_tomlkit() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_context_names_an_endpoint_only_when_it_is_not_the_region_s(conf: Path) -> None:
+    from ccc_tui.profiles.session import context_for_target
+
+    own = cfg.resolve_target(region="cn-hangzhou", endpoint="https://ccc.cn-hangzhou.aliyuncs.com")
+    assert context_for_target(own).endpoint is None
+    assert context_for_target(cfg.resolve_target()).endpoint is None
+    other = cfg.resolve_target(endpoint="http://127.0.0.1:8931")
+    assert context_for_target(other).endpoint == "http://127.0.0.1:8931"

@@ -77,6 +77,8 @@ def test_config_show_prints_values_sources_and_the_winning_credential(
     assert cli(["config", "show", "--profile", "other", "--region", "cn-shenzhen"]) == 0
     out = capsys.readouterr().out
     assert "flag --region" in out and "flag --profile" in out
+    zone = next(line for line in out.splitlines() if line.startswith("time_zone"))
+    assert zone.split()[1:] == ["Asia/Shanghai", "default", "(from", "region", "cn-shenzhen)"]
     assert "none found" in out  # no keyring entry for "other"
 
 

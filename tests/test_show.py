@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import socket
@@ -107,6 +108,49 @@ def test_text_output_shows_summary_events_and_recordings(
     assert "2018-07-11 12:55:05 Asia/Shanghai (UTC+08:00)" in out
     assert "153128491143400080327683.wav" in out
     assert "Recordings (1)" in out
+
+
+def test_the_default_zone_is_the_instance_s_not_the_machine_s(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        code, out, _ = run_cli(["show", "2020927020", "--demo"], capsys)
+        assert code == 0 and "2018-07-11 12:55:05 Asia/Shanghai (UTC+08:00)" in out
+        code, out, _ = run_cli(["show", "2020927020", "--demo", "--tz", "local"], capsys)
+        assert code == 0 and "2018-07-11 04:55:05 local time" in out
+        code, out, _ = run_cli(["show", "2020927020", "--demo", "--tz", "UTC"], capsys)
+        assert code == 0 and "2018-07-11 04:55:05 UTC" in out
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("region", "tz", "zone"),
+    [
+        ("ap-southeast-1", None, "Asia/Singapore"),
+        ("cn-beijing", None, "Asia/Shanghai"),
+        ("cn-beijing", "Europe/Paris", "Europe/Paris"),
+        ("cn-beijing", "local", None),
+    ],
+)
+def test_the_default_zone_follows_the_profile_and_region(
+    region: str, tz: str | None, zone: str | None
+) -> None:
+    from ccc_tui.cli.show import _zone
+
+    args = argparse.Namespace(
+        tz=tz, demo=False, profile=None, instance_id=None, region=region, endpoint=None
+    )
+    got = _zone(args)
+    assert (None if got is None else str(got)) == zone
+
+
+def test_an_unknown_zone_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["show", "2020927020", "--demo", "--tz", "Mars/Olympus"], capsys)
+    assert code == 2 and "unknown time zone" in err
 
 
 def test_markdown_output(capsys: pytest.CaptureFixture[str]) -> None:

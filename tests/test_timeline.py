@@ -715,3 +715,11 @@ async def test_event_detail_toggles_raw_json() -> None:
         await pilot.press("J")
         await pilot.pause()
         assert not raw.display
+
+
+@pytest.mark.parametrize("width", range(60, 141, 4))
+def test_status_and_skill_group_show_whole_or_not_at_all(width: int) -> None:
+    columns = {c.key: c for c in plan_columns(width, NATURAL)}
+    for key in ("status", "skill"):
+        if key in columns:
+            assert columns[key].width >= min(NATURAL[key], 12), (width, key)

@@ -20,6 +20,29 @@ CENTRAL_REGIONS = frozenset(
     }
 )  # fmt: skip
 REGIONAL_REGIONS = frozenset({"cn-shanghai", "cn-hangzhou"})
+# The zone the people of a region's call centers speak in, for the regions outside mainland China
+# that CCC is known to serve (`cn-*`, Hong Kong and the finance and gov regions included, speak
+# Beijing time, as the CCC console of those regions does).
+_REGION_ZONES = {
+    "ap-northeast-1": "Asia/Tokyo",
+    "ap-south-1": "Asia/Kolkata",
+    "ap-southeast-1": "Asia/Singapore",
+    "ap-southeast-2": "Australia/Sydney",
+    "ap-southeast-3": "Asia/Kuala_Lumpur",
+    "ap-southeast-5": "Asia/Jakarta",
+    "eu-central-1": "Europe/Berlin",
+    "eu-west-1": "Europe/London",
+    "me-east-1": "Asia/Dubai",
+    "us-east-1": "America/New_York",
+    "us-west-1": "America/Los_Angeles",
+}
+
+
+def region_time_zone(region: str) -> str | None:
+    """The IANA zone of a region's instances (None: not a region we know a zone for)."""
+    if region.startswith("cn-"):
+        return "Asia/Shanghai"
+    return _REGION_ZONES.get(region)
 
 
 def endpoint_for_region(region: str) -> str:

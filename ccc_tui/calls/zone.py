@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
 
-__all__ = ["DATE_TIME", "format_local", "to_local", "utc_offset", "zone_label"]
+__all__ = ["DATE_TIME", "format_local", "short_zone_label", "to_local", "utc_offset", "zone_label"]
 
 DATE_TIME = "%Y-%m-%d %H:%M:%S"
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu"})
@@ -45,6 +45,15 @@ def zone_label(tz: tzinfo | None, moment: datetime | None = None) -> str:
     if name in _UTC_NAMES and utc == "UTC+00:00":
         return "UTC"
     return utc if name == utc else f"{name} ({utc})"
+
+
+def short_zone_label(tz: tzinfo | None, moment: datetime | None = None) -> str:
+    """The zone in as few cells as still say it: "UTC+08:00", "UTC", "local UTC+01:00"."""
+    label = zone_label(tz, moment)
+    offset = utc_offset(to_local(moment or datetime.now(UTC), tz).utcoffset())
+    if label == "UTC":
+        return label
+    return f"local {offset}" if tz is None else offset
 
 
 def format_local(

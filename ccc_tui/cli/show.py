@@ -19,8 +19,10 @@ from ccc_tui.cli.common import (
     add_target_arguments,
     build_client,
     print_error,
+    target_from_args,
     worst_exit,
 )
+from ccc_tui.profiles.session import demo_zone_name
 
 DEFAULT_CONCURRENCY = 16
 
@@ -54,7 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--rate", type=float, metavar="RPS", help="at most this many requests per second"
     )
     parser.add_argument(
-        "--tz", metavar="ZONE", help="time zone for text output, e.g. Asia/Shanghai"
+        "--tz",
+        metavar="ZONE",
+        help=(
+            "time zone for text output: a name such as Asia/Shanghai or UTC, or local for this "
+            "machine's (default: the profile's time_zone, else the region's; --demo: Asia/Shanghai)"
+        ),
     )
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="event name language")
     add_target_arguments(parser)
@@ -75,8 +82,14 @@ def _expand_stdin(raw_ids: list[str]) -> list[str]:
     return out
 
 
-def _zone(name: str | None) -> tzinfo | None:
-    return ZoneInfo(name) if name else None
+def _zone(args: argparse.Namespace) -> tzinfo | None:
+    """--tz, else the zone the app would show (the profile's, else the region's); None: local."""
+    name = args.tz
+    if name is None:
+        name = demo_zone_name() if getattr(args, "demo", False) else target_from_args(args).time_zone
+    elif name.strip().lower() == "local":
+        return None
+    return ZoneInfo(name.strip()) if name else None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,10 +102,16 @@ def run(args: argparse.Namespace) -> int:
         print("error: --concurrency and --rate must be positive", file=sys.stderr)
         return EXIT_USAGE
     try:
-        tz = _zone(args.tz)
+        tz = _zone(args)
     except (ZoneInfoNotFoundError, ValueError):
-        print(f"error: unknown time zone {args.tz!r} (try Asia/Shanghai or UTC)", file=sys.stderr)
+        print(
+            f"error: unknown time zone {args.tz!r} (try Asia/Shanghai, UTC or local)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
+    except CccError as exc:
+        print_error(exc)
+        return exc.exit_code
     return asyncio.run(_show(args, contact_ids, tz))  # ctrl+c: the dispatcher's one line, 130
 
 

@@ -13,7 +13,7 @@ The file lives in the platformdirs user config dir for `ccc-tui` (`CCC_TUI_CONFI
     region = "cn-shanghai"         # default cn-shanghai
     endpoint = "https://…"         # optional; derived from the region when absent
     access_key_id = "LTAI…"        # optional and not secret; the secret lives in the OS keyring
-    time_zone = "Asia/Shanghai"    # default: the machine's zone
+    time_zone = "Asia/Shanghai"    # default: the region's (cn-*: Asia/Shanghai); "local": the machine's
     language = "en"                # en | zh (event labels)
     download_dir = "~/calls"       # default: <user downloads dir>/ccc-tui
 
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from ccc_tui.api.endpoints import endpoint_for_region
+from ccc_tui.api.endpoints import endpoint_for_region, region_time_zone
 from ccc_tui.api.errors import ConfigurationError
 from ccc_tui.calls.files import write_text_atomic
 from ccc_tui.profiles.fields import (
@@ -476,7 +476,7 @@ class Target:
     instance_id: str | None = None
     region: str = DEFAULT_REGION
     endpoint: str | None = None
-    time_zone: str | None = None  # None or "local": the machine's zone
+    time_zone: str | None = None  # the display zone; None: the machine's (set "local", or no region zone)
     language: str = DEFAULT_LANGUAGE
     sources: Mapping[str, str] = field(default_factory=dict)
     download_dir: Path | None = None  # None: default_downloads_dir()
@@ -569,12 +569,19 @@ def resolve_target(
     values = {field.key: pick(field) for field in PROFILE_FIELDS}
     if values["endpoint"] is None:
         sources["endpoint"] = "default (from the region)"
+    region_name = values["region"] or DEFAULT_REGION
     tz = values["time_zone"]
+    if tz is None:
+        # Customers and the CCC console speak in the instance's time, not the engineer's machine's.
+        tz = region_time_zone(region_name)
+        sources["time_zone"] = (
+            f"default (from region {region_name})" if tz else "default (this machine's zone)"
+        )
     dl = values["download_dir"]
     return Target(
         profile=name,
         instance_id=values["instance_id"],
-        region=values["region"] or DEFAULT_REGION,
+        region=region_name,
         endpoint=values["endpoint"],
         time_zone=None if tz in (None, "local") else tz,
         language=values["language"] or DEFAULT_LANGUAGE,

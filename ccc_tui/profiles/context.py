@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import tzinfo
+from dataclasses import dataclass, replace
+from datetime import UTC, tzinfo
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ccc_tui.calls.zone import zone_label
@@ -15,14 +16,50 @@ class AppContext:
     instance_id: str
     label: str  # e.g. "DEMO" or "prod · cn-shanghai"
     demo: bool = False
-    tz: tzinfo | None = None  # None: the machine's zone
+    tz: tzinfo | None = None  # the zone times are shown in now; None: the machine's zone
     language: str = "en"
     download_dir: Path | None = None
+    # The endpoint, when it is not the region's own (a flag, env var or profile override).
+    endpoint: str | None = None
+    # The profile's zone (the region's by default), where `z` starts its cycle: "tz" until `z`
+    # moves `tz` away from it (None: the machine's zone).
+    home: tzinfo | Literal["tz"] | None = "tz"
 
     @property
     def zone_label(self) -> str:
         """The zone as every view of a call spells it, with today's offset."""
         return zone_label(self.tz)
+
+    @property
+    def home_tz(self) -> tzinfo | None:
+        """The profile's display zone: the first of the `z` cycle."""
+        return self.tz if self.home == "tz" else self.home
+
+    def zone_cycle(self) -> tuple[tzinfo | None, ...]:
+        """The zones `z` steps through: the profile's, the machine's, UTC (each once)."""
+        zones: list[tzinfo | None] = []
+        for zone in (self.home_tz, None, UTC):
+            if not any(same_zone(zone, other) for other in zones):
+                zones.append(zone)
+        return tuple(zones)
+
+    def with_next_zone(self) -> AppContext:
+        """This context showing times in the next zone of the cycle."""
+        zones = self.zone_cycle()
+        at = next((i for i, zone in enumerate(zones) if same_zone(zone, self.tz)), -1)
+        return replace(self, tz=zones[(at + 1) % len(zones)], home=self.home_tz)
+
+
+def same_zone(a: tzinfo | None, b: tzinfo | None) -> bool:
+    """Whether two zones are the same zone (None: the machine's, which differs from any named)."""
+    if a is None or b is None:
+        return a is b
+    return _zone_name(a) == _zone_name(b)
+
+
+def _zone_name(tz: tzinfo) -> str:
+    name = getattr(tz, "key", None) or str(tz)
+    return "UTC" if name in ("UTC", "Etc/UTC", "UTC+00:00") else name
 
 
 def zone_from_name(name: str | None) -> tzinfo | None:

@@ -141,7 +141,8 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
         _check_endpoint, "CCC_TUI_ENDPOINT", "--endpoint", "explicit endpoint URL",
     ),
     ProfileField(
-        "time_zone", "Time zone", "this machine's · e.g. Asia/Shanghai, UTC", check_time_zone
+        "time_zone", "Time zone", "the region's (cn-*: Asia/Shanghai) · or local, UTC, …",
+        check_time_zone,
     ),
     ProfileField(
         "language", "Language", f"{DEFAULT_LANGUAGE} (default)", _check_language,

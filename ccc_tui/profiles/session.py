@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccc_tui.api.endpoints import endpoint_for_region, region_time_zone
 from ccc_tui.api.errors import ConfigurationError
 from ccc_tui.profiles.config import (
     Config,
@@ -24,6 +25,7 @@ from ccc_tui.profiles.config import (
 )
 from ccc_tui.profiles.context import AppContext, zone_from_name
 from ccc_tui.profiles.credentials import ChainReport, resolve_chain
+from ccc_tui.profiles.fields import DEFAULT_REGION
 
 if TYPE_CHECKING:
     from ccc_tui.api.auth import AccessKey
@@ -72,7 +74,23 @@ def context_for_target(target: Target) -> AppContext:
         tz=zone_from_name(target.time_zone),
         language=target.language,
         download_dir=downloads_dir(target),
+        endpoint=endpoint_override(target),
     )
+
+
+def endpoint_override(target: Target) -> str | None:
+    """The endpoint when it is not the region's own (so the header says where requests go)."""
+    if target.endpoint and target.endpoint != endpoint_for_region(target.region):
+        return target.endpoint
+    return None
+
+
+# The demo instance lives in cn-shanghai: its calls read in Beijing time, as a real one's would.
+DEMO_REGION = DEFAULT_REGION
+
+
+def demo_zone_name() -> str:
+    return region_time_zone(DEMO_REGION) or "Asia/Shanghai"
 
 
 def demo_context() -> AppContext:
@@ -82,17 +100,18 @@ def demo_context() -> AppContext:
         instance_id=DEMO_INSTANCE_ID,
         label="demo instance",
         demo=True,
+        tz=zone_from_name(demo_zone_name()),
         download_dir=downloads_dir(None),
     )
 
 
 def demo_session(like: AppContext | None = None) -> Session:
-    """The in-process emulator; keeps the display choices (zone, language) of `like`."""
+    """The in-process emulator, in its instance's zone; keeps the language of `like`."""
     from ccc_tui.profiles.demo import demo_client
 
     context = demo_context()
     if like is not None:
-        context = replace(context, tz=like.tz, language=like.language)
+        context = replace(context, language=like.language)
     return Session(client=demo_client(), context=context)
 
 

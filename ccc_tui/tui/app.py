@@ -19,6 +19,7 @@ from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.session import LaunchTarget
 from ccc_tui.tui.messages import OpenCall, SessionBuilt, WorkerFailed
 from ccc_tui.tui.palette import ContactProvider
+from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.search import SearchScreen
 from ccc_tui.tui.worker_errors import RoutesWorkerFailures
 
@@ -43,6 +44,8 @@ class CccApp(RoutesWorkerFailures, App[int]):
         # f2, not ctrl+comma: terminals send no code for ctrl+, without the kitty keyboard
         # protocol, and tmux/screen over SSH drop it; F2 arrives everywhere.
         Binding("f2", "settings", "Settings", show=False),
+        # The display zone: the profile's (the instance's region's by default), this machine's, UTC.
+        Binding("z", "cycle_zone", "Time zone", show=False),
         # Back to the shell like any terminal program (fg returns); Textual ignores it where the
         # platform cannot suspend.
         Binding("ctrl+z", "suspend_process", "Suspend", show=False),
@@ -169,6 +172,15 @@ class CccApp(RoutesWorkerFailures, App[int]):
 
     # ---- end settings and sessions ----
 
+    def action_cycle_zone(self) -> None:
+        """Show times in the next zone (profile → local → UTC) on every screen, in place."""
+        self.context = self.context.with_next_zone()
+        screens = [*self.screen_stack, self._call_screen]
+        for screen in dict.fromkeys(screens):  # the call screen may be in the stack too
+            if isinstance(screen, AppScreen):
+                screen.use_context(self.context)
+        self.notify(f"Times in {self.context.zone_label} (z: next zone)", timeout=3, markup=False)
+
     def action_help(self) -> None:
         from ccc_tui.tui.screens.help import HelpScreen  # on demand: not on the start-up path
 
@@ -189,6 +201,11 @@ class CccApp(RoutesWorkerFailures, App[int]):
         yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
         yield SystemCommand(
             "Settings", "Profiles, credentials and checks (f2)", self.action_settings
+        )
+        yield SystemCommand(
+            "Next time zone",
+            f"Times now in {self.context.zone_label}; next of profile → local → UTC (z)",
+            self.action_cycle_zone,
         )
         commands = getattr(screen, "palette_commands", None)
         if callable(commands):

@@ -43,6 +43,9 @@ from ccc_tui.tui.widgets.recordings import RecordingsPane
 from ccc_tui.tui.widgets.timeline import EventTimeline
 
 WIDE = 110  # from this width the detail panel sits beside the timeline
+# Shorter terminals than these give up the phase bar, then most of the summary, then all of it
+# and part of the recordings pane: the timeline keeps a few rows at any height.
+NO_PHASES_BELOW, COMPACT_BELOW, BARE_BELOW = 20, 16, 13
 _NEEDS_A_CALL = frozenset(
     {"filter", "toggle_raw", "copy_json", "export", "download", "play", "copy_url"}
 )
@@ -79,11 +82,12 @@ class CallScreen(AppScreen):
     CallScreen #timeline-column { width: 1fr; }
     CallScreen #filter { margin: 0 1; }
     CallScreen EventTimeline { height: 1fr; }
-    CallScreen EventDetail { width: 46%; }
+    CallScreen EventDetail { width: 46%; margin-left: 1; }
     CallScreen RecordingsPane { height: auto; max-height: 9; }
     CallScreen #empty { padding: 1 2; color: $foreground-muted; height: auto; }
     CallScreen #retry-hint { padding: 0 2; color: $foreground-muted; }
     CallScreen LoadingIndicator { height: 3; }
+    CallScreen #loading-text { padding: 0 2; color: $foreground-muted; height: auto; text-align: center; }
     CallScreen ErrorPanel { margin: 0 1; }
     """
 
@@ -144,6 +148,7 @@ class CallScreen(AppScreen):
         self.state = "loading"
         self.detail_open = False
         self.filter_open = False
+        self._short = False  # a short terminal: the recordings pane is held lower
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -153,6 +158,7 @@ class CallScreen(AppScreen):
         yield PhaseBar(id="phases")
         yield ErrorPanel(classes="-hidden", id="error")
         yield LoadingIndicator()
+        yield Static("", id="loading-text", markup=False)
         yield Static("", id="empty")
         yield Static("Press r to try again, esc to go back.", id="retry-hint")
         with Horizontal(id="body"):
@@ -209,8 +215,16 @@ class CallScreen(AppScreen):
         }
         for widget_type, visible in shown.items():
             self.query_one(widget_type).display = visible
+        self._fit_height(ready)
         self.query_one("#body").display = ready
         self.query_one("#empty").display = state == "empty"
+        loading = self.query_one("#loading-text", Static)
+        loading.display = state == "loading"
+        if loading.display:
+            loading.update(
+                f"Loading contact {self.contact_id} from instance {self.context.instance_id} "
+                "(events and recordings)"
+            )
         self.query_one("#retry-hint").display = state == "failed"
         self.query_one("#filter").display = self.filter_open
         # The detail panel sits beside the timeline when wide, and replaces it when opened narrow.
@@ -218,6 +232,18 @@ class CallScreen(AppScreen):
         detail.display = self.wide or self.detail_open
         detail.styles.width = "46%" if self.wide else "1fr"
         self.query_one("#timeline-column").display = self.wide or not self.detail_open
+
+    def _fit_height(self, ready: bool) -> None:
+        """On a short terminal the summary and the phase bar give way before the timeline."""
+        height = self.app.size.height
+        summary = self.query_one(CallSummary)
+        summary.display = ready and height >= BARE_BELOW
+        summary.set_compact(height < COMPACT_BELOW)
+        self.query_one(PhaseBar).display = ready and height >= NO_PHASES_BELOW
+        short = height < COMPACT_BELOW
+        if short != self._short:
+            self._short = short  # restyle only when it changes: opening a call stays cheap
+            self.query_one(RecordingsPane).styles.max_height = 5 if short else None
 
     # ---- loading ------------------------------------------------------------------------
 
@@ -287,6 +313,19 @@ class CallScreen(AppScreen):
             self.store.record(call, self.context.instance_id)
         except Exception as exc:  # the history is a convenience: never lose the screen over it
             self.notify(f"Could not save to history: {exc}", severity="warning", markup=False)
+
+    def use_context(self, context: AppContext) -> None:
+        """Another display zone: every part re-renders the loaded call in place, nothing is
+        fetched again, and the cursor, filter and download states stay."""
+        super().use_context(context)
+        if self.view is None or not self.is_mounted:
+            return
+        view = self.view = self.view.shown_in(tz=context.tz, language=context.language)
+        timeline = self.query_one(EventTimeline)
+        for part in (self.query_one(CallSummary), self.query_one(PhaseBar), timeline):
+            part.set_view(view)
+        self.query_one(RecordingsPane).set_view(view)
+        self.query_one(EventDetail).set_view(view, timeline.selected_event)
 
     def show_failure(self, error: CccError, title: str) -> None:
         self.query_one(ErrorPanel).show_error(error, title=title)

@@ -70,6 +70,15 @@ class SearchScreen(AppScreen):
     def on_screen_resume(self) -> None:
         self.reload_history()
 
+    def use_context(self, context: AppContext) -> None:
+        super().use_context(context)
+        table = self.query_one(HistoryTable)
+        table.tz = context.tz
+        row = table.cursor_row
+        table.set_entries(list(table.entries))
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+
     def reload_history(self) -> None:
         entries = self.store.recent(instance_id=self.context.instance_id)
         table = self.query_one(HistoryTable)

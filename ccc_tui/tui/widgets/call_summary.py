@@ -13,7 +13,8 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def summary_text(view: CallView, *, wide: bool) -> Text:
+def summary_text(view: CallView, *, wide: bool, compact: bool = False) -> Text:
+    """The summary; `compact` (a short terminal): who called whom, and how it ended."""
     call = view.call
     # One fact per line, each cut at the edge: a long outcome never pushes the warning away.
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -26,6 +27,9 @@ def summary_text(view: CallView, *, wide: bool) -> Text:
     if call.privacy_number:
         text.append(f"  via {safe_text(call.privacy_number, 24)}", style="dim")
     text.append("\n")
+    if compact:
+        text.append(view.outcome.line(view.language), style="bold")
+        return text
     text.append("Start ", style="dim")
     text.append(view.time_text(call.start))
     text.append("   Duration ", style="dim")
@@ -61,6 +65,13 @@ class CallSummary(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view: CallView | None = None
+        self.compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """Two lines instead of up to five, so a short terminal keeps room for the timeline."""
+        if compact != self.compact:
+            self.compact = compact
+            self._render_view()
 
     def set_view(self, view: CallView) -> None:
         self.view = view
@@ -71,4 +82,5 @@ class CallSummary(Static):
 
     def _render_view(self) -> None:
         if self.view is not None:
-            self.update(summary_text(self.view, wide=self.size.width >= 100))
+            wide = self.size.width >= 100
+            self.update(summary_text(self.view, wide=wide, compact=self.compact))

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
-from ccc_tui.calls.text import safe_text
+from ccc_tui.calls.text import cut, safe_text
+from ccc_tui.calls.zone import short_zone_label
 from ccc_tui.profiles.context import AppContext
+
+
+def short_endpoint(url: str) -> str:
+    """An endpoint as the header shows it: host, port and path, without https://."""
+    parts = urlsplit(url)
+    text = (parts.netloc + parts.path.rstrip("/")) or url
+    if parts.scheme and parts.scheme != "https":
+        text = f"{parts.scheme}://{text}"
+    return cut(safe_text(text), 36, where="middle")
 
 
 class ContextBar(Static):
@@ -31,13 +44,17 @@ class ContextBar(Static):
     def on_resize(self) -> None:
         self.refresh_text()
 
+    def set_context(self, context: AppContext) -> None:
+        self.context = context
+        self.refresh_text()
+
     def set_title(self, title: str) -> None:
         self.title = title
         self.refresh_text()
 
     def refresh_text(self) -> None:
         ctx = self.context
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("ccc-tui", style="bold")
         if self.title:
             text.append("  ")
@@ -47,12 +64,21 @@ class ContextBar(Static):
             text.append(" DEMO ", style="reverse bold")
             text.append(" ")
         text.append(safe_text(ctx.label, 40), style="bold")
-        # Optional parts, most useful first, each only if it fits whole.
-        width = (self.size.width or self.app.size.width) - 2
-        # The instance says which call center this is; the zone is also on the timeline.
+        width = self.size.width or self.app.size.width - 2  # the line less its padding
+        # The zone is always shown (shorter when it must be): every time on screen depends on it.
+        zone = f" · {ctx.zone_label}"
+        if text.cell_len + cell_len(zone) > width:
+            zone = f" · {short_zone_label(ctx.tz)}"
+        # Optional parts, most useful first, each only if it fits whole: the instance says which
+        # call center this is; an endpoint override says where the requests go (it gives way first).
         parts = [f" · {safe_text(ctx.instance_id, 40)}"] if ctx.instance_id else []
-        parts.append(f" · {ctx.zone_label}")
+        if ctx.endpoint:
+            parts.append(f" · via {short_endpoint(ctx.endpoint)}")
         for part in parts:
-            if text.cell_len + len(part) <= width:
-                text.append(part, style="dim")
+            if text.cell_len + cell_len(part) + cell_len(zone) > width:
+                break  # a less useful part never shows where a more useful one does not
+            text.append(part, style="dim")
+        if text.cell_len + cell_len(zone) > width:
+            text.truncate(max(width - cell_len(zone), 0), overflow="ellipsis")
+        text.append(zone, style="dim")
         self.update(text)

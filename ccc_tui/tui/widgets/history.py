@@ -100,6 +100,10 @@ class HistoryTable(DataTable[Text]):
         self.border_subtitle = f"{count} call{'s' if count != 1 else ''}" if count else ""
 
     @property
+    def entries(self) -> tuple[HistoryEntry, ...]:
+        return tuple(self._entries)
+
+    @property
     def current(self) -> HistoryEntry | None:
         if not self._entries or self.cursor_row < 0 or self.cursor_row >= len(self._entries):
             return None

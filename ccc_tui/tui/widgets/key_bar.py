@@ -69,18 +69,25 @@ class KeyBar(Widget):
     def _build(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key", partial=True)
         off_style = self.get_component_rich_style("keybar--disabled", partial=True)
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        palette = Text.assemble(("^p", key_style), " palette")
+        show_palette = self.app.ENABLE_COMMAND_PALETTE and self.size.width > 0
+        room = self.size.width - palette.cell_len - 2 if show_palette else self.size.width
+        entries = []
         for keys, description, on in self.entries():
+            entry = Text(end="")
+            entry.append(keys, style=key_style if on else off_style)
+            entry.append(" ")
+            entry.append(description, style=None if on else off_style)
+            entries.append(entry)
+        # Whole entries only ("e Export …" tells nothing): the last ones go (help lists every key).
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for entry in entries:
+            if self.size.width and text.cell_len + (2 if text else 0) + entry.cell_len > room:
+                break
             if text:
                 text.append("  ")
-            text.append(keys, style=key_style if on else off_style)
-            text.append(" ")
-            text.append(description, style=None if on else off_style)
-        palette = Text.assemble(("^p", key_style), " palette")
-        if self.app.ENABLE_COMMAND_PALETTE and self.size.width:
-            room = self.size.width - palette.cell_len - 2
-            if text.cell_len > room:
-                text.truncate(max(room, 0), overflow="ellipsis")
+            text.append_text(entry)
+        if show_palette:
             text.append(" " * max(room - text.cell_len + 2, 2))
             text.append_text(palette)
         return text

@@ -62,8 +62,14 @@ _DISPLAY_ORDER = ("time", "offset", "lane", "event", "status", "agent", "skill",
 _ALIGN: dict[str, Align] = {"duration": "right", "lane": "center"}
 # The optional columns: (narrowest useful width, rank). The bar claims BAR_MIN cells at rank 1 and
 # widens to BAR_PREFERRED at rank 3: the agent only yields to a minimal bar, status and skill group
-# to a comfortable one.
-_OPTIONAL: dict[str, tuple[int, int]] = {"agent": (8, 2), "status": (6, 4), "skill": (6, 5)}
+# to a comfortable one. Status and skill group show whole (up to their cap) or not at all (None):
+# "Ringi…" says less than the detail panel beside it, and the skill group never takes the place
+# of a status dropped for want of room.
+_OPTIONAL: dict[str, tuple[int | None, int]] = {
+    "agent": (8, 2),
+    "status": (None, 4),
+    "skill": (None, 5),
+}
 _LANE_LABELS_EN = {Lane.IVR: "IVR", Lane.QUEUE: "QUEUE", Lane.AGENT: "AGENT", Lane.OTHER: "OTHER"}
 # Outcomes an on-call engineer looks for first.
 _ALERT_EVENTS = frozenset({"AbandonedInQueue", "AbandonedRing", "GiveUp", "ACDOverflow"})
@@ -637,7 +643,8 @@ class EventTimeline(ScrollView, can_focus=True):
     def _render_info(self, width: int) -> Strip:
         styles = self._get_styles()
         analysis = self._analysis
-        # Most important first: a narrow terminal cuts the end of this line.
+        # Most important first; a part that does not fit whole goes (with those after it), so
+        # the line never ends in a cut number such as "length 0:…".
         view = self._view
         parts = [view.zone_label()] if view else []
         total = len(self._call.events) if self._call else 0
@@ -645,11 +652,18 @@ class EventTimeline(ScrollView, can_focus=True):
             parts.append(f"filter “{safe_text(self._filter)}”: {len(self._rows)} of {total}")
         else:
             parts.append(f"{total} event{'s' if total != 1 else ''}")
+        tail: list[tuple[str, ...]] = []
         if view is not None and analysis is not None and analysis.origin is not None:
-            parts.append(f"start {view.time_text(analysis.origin, zone=False)}")
-            parts.append(f"length {format_clock(analysis.axis_length)}")
-        text = " · ".join(parts)
-        return Strip([Segment(fit(" " + text, width), styles["info"])], width)
+            start = view.time_text(analysis.origin, zone=False)
+            tail.append((f"start {start}", f"start {start[-8:]}"))  # the date is in the summary
+            tail.append((f"length {format_clock(analysis.axis_length)}",))
+        text = " " + " · ".join(parts)
+        for choices in tail:
+            fitting = next((c for c in choices if cell_len(text) + 3 + cell_len(c) <= width), None)
+            if fitting is None:
+                break
+            text += " · " + fitting
+        return Strip([Segment(fit(text, width), styles["info"])], width)
 
     def _render_header(self, width: int) -> Strip:
         styles = self._get_styles()
