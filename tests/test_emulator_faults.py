@@ -210,3 +210,16 @@ async def test_request_ids_differ_between_error_and_success() -> None:
         one = await client.get("/")
         two = await client.get("/")
     assert one.headers["x-acs-request-id"] != two.headers["x-acs-request-id"]
+
+
+def test_which_5xx_a_request_gets_does_not_depend_on_other_actions() -> None:
+    """A call's events and recordings are fetched at once: their order must not decide the code
+    a snapshot shows (it did: one counter for all actions)."""
+    faults = Faults(error_rate=1)
+    assert [faults.server_error_status("A") for _ in range(3)] == [503, 500, 503]
+    other = Faults(error_rate=1)
+    seen = []
+    for _ in range(3):
+        other.server_error_status("B")  # interleaved
+        seen.append(other.server_error_status("A"))
+    assert seen == [503, 500, 503]

@@ -222,7 +222,7 @@ class EmulatorApp:
                     {"allow": "GET, POST"},
                 )
             action, now = self._authenticate(method, params, _header(scope, b"authorization"))
-            self._service_faults(decision)
+            self._service_faults(decision, action)
             request = Request(params, _base_url(scope), now)
             payload = ACTIONS[action](self, request)
         except ApiError as exc:
@@ -311,7 +311,7 @@ class EmulatorApp:
             raise ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already.")
         return action, now
 
-    def _service_faults(self, decision: Decision) -> None:
+    def _service_faults(self, decision: Decision, action: str) -> None:
         if decision.throttle:
             headers = {}
             if self.faults.retry_after_ms is not None:
@@ -319,13 +319,14 @@ class EmulatorApp:
             raise ApiError(
                 400, "Throttling.User", "Request was denied due to user flow control.", headers
             )
-        if decision.server_error == 503:
+        status = self.faults.server_error_status(action) if decision.server_error else 0
+        if status == 503:
             raise ApiError(
                 503,
                 "ServiceUnavailable",
                 "The request has failed due to a temporary failure of the server.",
             )
-        if decision.server_error:
+        if status:
             raise ApiError(
                 500,
                 "InternalError",

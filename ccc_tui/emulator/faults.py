@@ -25,7 +25,7 @@ class Decision(NamedTuple):
 
     latency_s: float = 0.0
     throttle: bool = False
-    server_error: int = 0  # 0, 503 or 500
+    server_error: bool = False  # which 5xx: Faults.server_error_status(action)
     truncate_at: float | None = None  # a fraction of the body to keep
     html: bool = False
 
@@ -52,7 +52,7 @@ class Faults:
         self.seed = seed
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
-        self._errors = 0
+        self._errors_by_action: dict[str, int] = {}
         self._validate()
 
     def _validate(self) -> None:
@@ -71,7 +71,7 @@ class Faults:
             if seed is not None:
                 self.seed = seed
             self._rng = random.Random(self.seed)
-            self._errors = 0
+            self._errors_by_action.clear()
 
     @property
     def active(self) -> bool:
@@ -94,11 +94,18 @@ class Faults:
             if throttle < self.throttle_rate:
                 return Decision(latency_s=latency, throttle=True)
             if error < self.error_rate:
-                self._errors += 1
-                return Decision(latency_s=latency, server_error=503 if self._errors % 2 else 500)
+                return Decision(latency_s=latency, server_error=True)
             if truncate < self.truncate_rate:
                 return Decision(latency_s=latency, truncate_at=keep)
             return Decision(latency_s=latency)
+
+    def server_error_status(self, action: str) -> int:
+        """503, then 500, then 503 … per action: concurrent requests of other actions (a call's
+        events and recordings) cannot change which one a request gets."""
+        with self._lock:
+            count = self._errors_by_action.get(action, 0) + 1
+            self._errors_by_action[action] = count
+        return 503 if count % 2 else 500
 
     def describe(self) -> str:
         parts = []
