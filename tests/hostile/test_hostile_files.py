@@ -69,6 +69,17 @@ def within(seconds: float, work: Callable[[], T]) -> T:
     return result[0]
 
 
+def make_hostile(path: Path, kind: str, huge: bytes) -> str:
+    """Put a FIFO, a symlink to /dev/zero or `huge` at `path`; the words the refusal must use."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_bytes(huge)
+    return "too large" if kind == "huge" else "not a regular file"
+
+
 # ---- the shared reader ---------------------------------------------------------------------------
 
 
@@ -112,19 +123,13 @@ def test_config_nested_a_thousand_deep_is_an_error_not_a_recursion_error(conf: P
 def test_config_that_is_not_a_small_regular_file_is_refused_quickly(
     conf: Path, kind: str
 ) -> None:
-    if kind == "fifo":
-        os.mkfifo(conf)
-    elif kind == "dev-zero":
-        conf.symlink_to("/dev/zero")
-    else:
-        with conf.open("wb") as out:  # 55 MB of valid TOML comments
-            out.write(b"# padding padding padding padding padding padding padding\n" * 950_000)
+    # huge: 55 MB of valid TOML comments
+    words = make_hostile(conf, kind, b"# padding padding padding padding padding pad\n" * 1_200_000)
     started = time.monotonic()
     with pytest.raises(ConfigurationError) as info:
         within(5, cfg.load_config)
     assert time.monotonic() - started < 2
-    assert str(conf) in info.value.message
-    assert ("not a regular file" if kind != "huge" else "too large") in info.value.message
+    assert str(conf) in info.value.message and words in info.value.message
 
 
 def test_config_with_a_utf8_bom_reads(conf: Path) -> None:
@@ -178,10 +183,9 @@ def test_a_secret_anywhere_in_the_config_is_refused_without_its_value(
 def test_config_show_neutralises_escapes_in_file_values(
     conf: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    conf.write_text(
-        'theme = "\\u001b[2Jdark"\n[profiles.default]\ndownload_dir = "/tmp/\\u001b]0;t\\u0007x"\n',
-        encoding="utf-8",
-    )
+    theme = 'theme = "\\u001b[2Jdark"\n'
+    profile = '[profiles.default]\ndownload_dir = "/tmp/\\u001b]0;t\\u0007x"\n'
+    conf.write_text(theme + profile, encoding="utf-8")
     assert cli(["config", "show"]) == 0
     assert "\x1b" not in capsys.readouterr().out
 
@@ -206,18 +210,11 @@ def test_aliyun_config_that_is_not_a_small_regular_file_is_skipped(
     isolated_home: Path, kind: str
 ) -> None:
     path = aliyun_path(isolated_home)
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "dev-zero":
-        path.symlink_to("/dev/zero")
-    else:
-        with path.open("wb") as out:
-            out.write(b'{"profiles": [], "pad": "' + b"x" * (55 * 1024 * 1024) + b'"}')
+    words = make_hostile(path, kind, b'{"profiles": [], "pad": "' + b"x" * (55 << 20) + b'"}')
     started = time.monotonic()
     reason = _cli_reason(isolated_home)
     assert time.monotonic() - started < 2
-    assert str(path) in reason
-    assert ("not a regular file" if kind != "huge" else "too large") in reason
+    assert str(path) in reason and words in reason
     report = within(5, lambda: cred.resolve_chain("default"))
     step = next(s for s in report.steps if s.source == "aliyun-cli")
     assert not step.found and str(path) in step.reason
@@ -269,18 +266,11 @@ def test_credentials_ini_that_is_not_a_small_regular_file_is_skipped(
     isolated_home: Path, kind: str
 ) -> None:
     path = ini_path(isolated_home)
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "dev-zero":
-        path.symlink_to("/dev/zero")
-    else:
-        with path.open("wb") as out:
-            out.write(b"[default]\n" + b"; pad\n" * (10 * 1024 * 1024))
+    words = make_hostile(path, kind, b"[default]\n" + b"; pad\n" * (10 << 20))
     started = time.monotonic()
     key, reason = within(5, cred.from_credentials_file)
     assert key is None and time.monotonic() - started < 2
-    assert str(path) in reason
-    assert ("not a regular file" if kind != "huge" else "too large") in reason
+    assert str(path) in reason and words in reason
 
 
 def test_credentials_ini_with_a_bom_is_used(isolated_home: Path) -> None:
