@@ -123,12 +123,6 @@ def test_a_full_file_parses(conf: Path) -> None:
             "plain http",
         ),
         (
-            '[profiles.a]\ninstance-id = "x"\n',
-            2,
-            "profiles.a.instance-id",
-            "did you mean instance_id",
-        ),
-        (
             '[profiles.a]\nregion = "cn-shanghai"\ninstance_id = ""\n',
             3,
             "profiles.a.instance_id",

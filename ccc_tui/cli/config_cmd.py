@@ -18,6 +18,7 @@ from datetime import datetime
 
 from ccc_tui.api.endpoints import region_warning
 from ccc_tui.api.errors import EXIT_CONFIG, CccError
+from ccc_tui.calls.text import safe_text
 from ccc_tui.cli.common import add_target_arguments, print_error
 from ccc_tui.profiles.config import (
     Config,
@@ -161,6 +162,8 @@ def show_lines(config: Config, target: Target, *, demo: bool = False) -> list[st
     ]
     if config.theme:
         rows.append(("theme", config.theme, f"config ({config.path})"))
+    # Values and paths come from files and the environment: inert for a terminal.
+    rows = [(label, safe_text(value), safe_text(source)) for label, value, source in rows]
     out = _format_rows(rows)
     width = max(len(r[0]) for r in rows)
     report = resolve_chain(target.profile, config=config)
@@ -170,6 +173,7 @@ def show_lines(config: Config, target: Target, *, demo: bool = False) -> list[st
     else:
         out.append(f"{'credentials':<{width}}  none found (`ccc-tui login`, env vars, or --demo)")
     out.extend(f"{pad}skipped {s.label}: {s.reason}" for s in report.skipped)
+    out.extend(f"warning: {warning}" for warning in config.warnings)
     if demo:
         out.append("--demo: the app would ignore these and use the built-in emulator.")
     return out

@@ -206,9 +206,16 @@ class EmulatorApp:
             return
         try:
             body = await _read_body(receive)
-        except ApiError as exc:
+        except BodyTooLargeError as exc:
+            # Answered in the format asked for, as far as the query and the body's start say.
+            wanted = _params(scope, exc.head).get("Format", "")
             await self._send_error(
-                send, scope, exc, request_id, json_format=False, head=method == "HEAD"
+                send,
+                scope,
+                exc,
+                request_id,
+                json_format=wanted.strip().upper() == "JSON",
+                head=method == "HEAD",
             )
             return
         params = _params(scope, body)
@@ -519,6 +526,17 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
+_BODY_HEAD_BYTES = 64 * 1024  # of a refused body: enough to find its Format parameter
+
+
+class BodyTooLargeError(ApiError):
+    """A 413, carrying the start of the body (to answer in the format it asks for)."""
+
+    def __init__(self, head: bytes) -> None:
+        super().__init__(413, "RequestEntityTooLarge", "The request body is too large.")
+        self.head = head
+
+
 async def _read_body(receive: Receive) -> bytes:
     chunks: list[bytes] = []
     size = 0
@@ -529,7 +547,7 @@ async def _read_body(receive: Receive) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise ApiError(413, "RequestEntityTooLarge", "The request body is too large.")
+            raise BodyTooLargeError(b"".join(chunks)[:_BODY_HEAD_BYTES] or chunk[:_BODY_HEAD_BYTES])
         chunks.append(chunk)
         if not message.get("more_body", False):
             break

@@ -25,6 +25,7 @@ This module never imports Textual.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import tomllib
@@ -37,7 +38,8 @@ import platformdirs
 
 from ccc_tui.api.endpoints import endpoint_for_region, region_time_zone
 from ccc_tui.api.errors import ConfigurationError
-from ccc_tui.calls.files import write_text_atomic
+from ccc_tui.calls.files import UnreadableFileError, read_settings_text, write_text_atomic
+from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.fields import (
     DEFAULT_LANGUAGE,
     DEFAULT_REGION,
@@ -50,6 +52,8 @@ from ccc_tui.profiles.fields import (
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "ccc-tui"
 DEFAULT_PROFILE = "default"
@@ -195,6 +199,8 @@ class Config:
     theme: str | None = None
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)  # other top-level (UI) settings
+    # What was ignored rather than refused (an unknown profile key): plain words, safe to print.
+    warnings: tuple[str, ...] = ()
 
     def profile(self, name: str) -> Profile | None:
         return self.profiles.get(name)
@@ -211,24 +217,22 @@ def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = Non
     """
     path = config_path(env) if path is None else Path(path)
     try:
-        raw = path.read_bytes()
+        text = read_settings_text(path)
     except FileNotFoundError:
         return Config(path=path, exists=False)
-    except IsADirectoryError:
-        raise _config_error(path, None, None, "a directory, not a file") from None
-    except OSError as exc:
-        raise _config_error(path, None, None, f"cannot be read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _config_error(path, line, None, "not UTF-8 text") from None
+    except UnreadableFileError as exc:
+        raise _config_error(path, exc.line, None, exc.problem) from None
+    config = parse_config(text, path)
+    for warning in config.warnings:
+        log.warning("config: %s", warning)
     return parse_config(text, path)
 
 
 def parse_config(text: str, path: Path) -> Config:
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise _config_error(path, None, None, "not usable: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = _error_line(message)
@@ -249,7 +253,13 @@ def parse_config(text: str, path: Path) -> Config:
     if theme is not None and not isinstance(theme, str):
         raise fail(("theme",), f"expected a string, got {_toml_type(theme)}")
 
+    secret = _secret_key_path(data)
+    if secret is not None:
+        # Anywhere in the file, not only in a profile; the message names the key, never the value.
+        raise fail(secret, _unknown_key_message(secret[-1]))
+
     profiles: dict[str, Profile] = {}
+    warnings: list[str] = []
     tables = data.get("profiles", {})
     if not isinstance(tables, dict):
         raise fail(("profiles",), "must be a table of [profiles.NAME] tables")
@@ -260,6 +270,17 @@ def parse_config(text: str, path: Path) -> Config:
             raise fail(("profiles", name), f"must be a table, got {_toml_type(table)}")
         values: dict[str, str] = {}
         for key, value in table.items():
+            if key not in FIELDS_BY_KEY:
+                # A setting of a newer version, or a typo: named and ignored, so that every
+                # command keeps working (`config show` and `doctor` say it).
+                keys = ("profiles", name, key)
+                line = _find_line(text, keys)
+                where = f"line {line}, " if line else ""
+                warnings.append(
+                    f"{path}, {where}key {safe_text(repr(key), 80)}: "
+                    f"{_unknown_key_message(key)} (ignored)"
+                )
+                continue
             try:
                 values[key] = validate_profile_value(key, value)
             except ValueError as exc:
@@ -267,9 +288,6 @@ def parse_config(text: str, path: Path) -> Config:
                 raise fail(("profiles", name, key), str(exc)) from None
         profiles[name] = Profile(name=name, settings=values)
 
-    for key in data:
-        if key.lower() in SECRET_KEYS:
-            raise fail((key,), _unknown_key_message(key))
     settings = {k: v for k, v in data.items() if k not in ("default_profile", "theme", "profiles")}
     return Config(
         path=path,
@@ -278,7 +296,28 @@ def parse_config(text: str, path: Path) -> Config:
         theme=theme,
         profiles=profiles,
         settings=settings,
+        warnings=tuple(warnings),
     )
+
+
+def _is_secret_key(key: str) -> bool:
+    return key.lower().replace("-", "_") in SECRET_KEYS
+
+
+def _secret_key_path(data: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The path of the first secret-looking key anywhere in the document (arrays of tables and
+    inline tables included), walked without recursion: a deep file cannot exhaust the stack."""
+    stack: list[tuple[tuple[str, ...], object]] = [((), data)]
+    while stack:
+        keys, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if _is_secret_key(key):
+                    return (*keys, key)
+                stack.append(((*keys, key), value))
+        elif isinstance(node, list):
+            stack.extend((keys, item) for item in node)
+    return None
 
 
 def _config_error(
@@ -357,7 +396,7 @@ def _edit(path: Path | None, change: Callable[[TOMLDocument], None]) -> Config:
 
     path = config_path() if path is None else Path(path)
     current = load_config(path)  # raises on an invalid file: never overwrite what we can't read
-    text = path.read_text(encoding="utf-8") if current.exists else _HEADER
+    text = read_settings_text(path) if current.exists else _HEADER
     doc = tomlkit.parse(text)
     change(doc)
     new_text = tomlkit.dumps(doc)

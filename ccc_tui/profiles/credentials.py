@@ -21,6 +21,7 @@ from __future__ import annotations
 import configparser
 import json
 import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from typing import Any
 
 from ccc_tui.api.auth import AccessKey, Secret, mask_key_id
 from ccc_tui.api.errors import ConfigurationError, CredentialsError
+from ccc_tui.calls.files import UnreadableFileError, read_settings_text
+from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.config import Config, env_view, load_config, select_profile
 from ccc_tui.profiles.keyring_store import NO_BACKEND, from_keyring
 
@@ -167,16 +170,16 @@ def from_aliyun_cli(env: Mapping[str, str] | None = None) -> tuple[AccessKey | N
     if (view.value(ENV_CLI_DISABLED) or "").lower() == "true":
         return None, f"disabled by {ENV_CLI_DISABLED}=true"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_settings_text(path))
     except FileNotFoundError:
         return None, f"file missing ({path})"
+    except UnreadableFileError as exc:
+        return None, _unreadable(exc)
     except json.JSONDecodeError as exc:
         # Only the position: the message must not quote the document, which holds secrets.
         return None, f"malformed: {path} is not valid JSON at line {exc.lineno}, column {exc.colno}"
-    except UnicodeDecodeError:
-        return None, f"malformed: {path} is not UTF-8 text"
-    except OSError as exc:
-        return None, f"cannot read {path} ({exc.strerror})"
+    except RecursionError:
+        return None, f"malformed: {path} is nested too deeply"
     try:
         return _cli_profile(data, view.value(ENV_CLI_PROFILE), path)
     except Exception as exc:
@@ -193,13 +196,13 @@ def _cli_profile(data: Any, wanted: str | None, path: Path) -> tuple[AccessKey |
     name = wanted or current or "default"
     profile = next((p for p in profiles if p.get("name") == name), None)
     if profile is None:
-        names = ", ".join(str(p.get("name")) for p in profiles) or "none"
-        return None, f"no profile {name!r} ({chosen_by}) in {path} (profiles: {names})"
+        names = safe_text(", ".join(str(p.get("name")) for p in profiles) or "none", 200)
+        return None, f"no profile {_shown(name)} ({chosen_by}) in {path} (profiles: {names})"
     mode = profile.get("mode") or "AK"  # the CLI treats a profile without a mode as AK
     if mode not in CLI_MODES:
         return None, (
-            f"profile {name!r} uses mode {mode}, which ccc-tui does not support (only AK and "
-            f"StsToken): {_REFUSED_MODE_ADVICE}"
+            f"profile {_shown(name)} uses mode {safe_text(mode, 40)}, which ccc-tui does not "
+            f"support (only AK and StsToken): {_REFUSED_MODE_ADVICE}"
         )
     key_id, secret = profile.get("access_key_id"), profile.get("access_key_secret")
     token = profile.get("sts_token")
@@ -211,8 +214,8 @@ def _cli_profile(data: Any, wanted: str | None, path: Path) -> tuple[AccessKey |
     if mode == "StsToken" and not (isinstance(token, str) and token.strip()):
         missing.append("sts_token")
     if missing:
-        return None, f"profile {name!r} (mode {mode}) in {path} lacks {', '.join(missing)}"
-    source = f"aliyun CLI profile {name!r} ({path})"
+        return None, f"profile {_shown(name)} (mode {mode}) in {path} lacks {', '.join(missing)}"
+    source = f"aliyun CLI profile {_shown(name)} ({path})"
     assert isinstance(key_id, str) and isinstance(secret, str)
     return (
         AccessKey(
@@ -239,7 +242,8 @@ def from_credentials_file(env: Mapping[str, str] | None = None) -> tuple[AccessK
     """The access_key section of the shared INI credentials file, or (None, why not)."""
     view = env_view(env)
     candidates = credentials_file_candidates(view)
-    path = next((p for p in candidates if p.is_file()), None)
+    # lexists: a dangling or special-file symlink is reported as what it is, not as "missing".
+    path = next((p for p in candidates if os.path.lexists(p)), None)
     if path is None:
         if view.value(ENV_CREDENTIALS_FILE):
             return None, f"file missing ({candidates[0]}, set by {ENV_CREDENTIALS_FILE})"
@@ -247,34 +251,35 @@ def from_credentials_file(env: Mapping[str, str] | None = None) -> tuple[AccessK
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     failure = ""
     try:
-        with path.open(encoding="utf-8") as handle:
-            parser.read_file(handle)
+        parser.read_string(read_settings_text(path), source=str(path))
     except configparser.Error as exc:
         failure = _ini_error(path, exc)
-    except UnicodeDecodeError:
-        failure = f"malformed: {path} is not UTF-8 text"
-    except OSError as exc:
-        failure = f"cannot read {path} ({exc.strerror})"
+    except FileNotFoundError:
+        failure = f"file missing ({path})"
+    except UnreadableFileError as exc:
+        failure = _unreadable(exc)
     if failure:
         return None, failure
     section_name = view.value(ENV_CLI_PROFILE) or "default"
     if not parser.has_section(section_name):
-        names = ", ".join(parser.sections()) or "none"
-        return None, f"no section [{section_name}] in {path} (sections: {names})"
+        names = safe_text(", ".join(parser.sections()) or "none", 200)
+        shown = safe_text(section_name, 64)
+        return None, f"no section [{shown}] in {path} (sections: {names})"
     section = parser[section_name]
     if section.get("enable", "true").strip().lower() in ("false", "0", "no", "off"):
-        return None, f"section [{section_name}] in {path} is disabled (enable = false)"
+        return None, f"section [{safe_text(section_name, 64)}] in {path} is disabled (enable = false)"
     kind = section.get("type", "access_key").strip()
     if kind != "access_key":
         return None, (
-            f"section [{section_name}] in {path} has type = {kind}, which ccc-tui does not "
-            "support (only access_key)"
+            f"section [{safe_text(section_name, 64)}] in {path} has type = {safe_text(kind, 40)}, "
+            "which ccc-tui does not support (only access_key)"
         )
     key_id = section.get("access_key_id", "").strip()
     missing = [k for k in ("access_key_id", "access_key_secret") if not section.get(k, "").strip()]
     if missing:
-        return None, f"section [{section_name}] in {path} lacks {', '.join(missing)}"
-    source = f"credentials file {path} [{section_name}]"
+        shown = safe_text(section_name, 64)
+        return None, f"section [{shown}] in {path} lacks {', '.join(missing)}"
+    source = f"credentials file {path} [{safe_text(section_name, 64)}]"
     return (
         AccessKey(
             key_id=key_id,
@@ -283,6 +288,16 @@ def from_credentials_file(env: Mapping[str, str] | None = None) -> tuple[AccessK
         ),
         source,
     )
+
+
+def _unreadable(exc: UnreadableFileError) -> str:
+    where = f" (line {exc.line})" if exc.line else ""
+    return f"not read: {exc.path}: {exc.problem}{where}"
+
+
+def _shown(name: object) -> str:
+    """A profile name from the file, quoted and inert for a terminal."""
+    return safe_text(repr(name), 80)
 
 
 def _ini_error(path: Path, exc: configparser.Error) -> str:
@@ -331,6 +346,8 @@ def resolve_chain(
     steps: list[ChainStep] = []
     for source, label, attempt in attempts:
         key, reason = attempt()
+        # Reasons quote file names and values read from files: inert for a terminal, always.
+        reason = safe_text(reason)
         steps.append(ChainStep(source=source, label=label, found=key is not None, reason=reason))
         if key is not None:
             log.debug("credentials: using %s from %s", key.masked_id, key.source)

@@ -48,6 +48,11 @@ class Check:
     details: list[str] = field(default_factory=list)
     exit_code: int = 0  # for a failure: EXIT_CONFIG or EXIT_API
 
+    def __post_init__(self) -> None:
+        # Summaries quote files, server answers and the environment: inert for a terminal, always.
+        self.summary = safe_text(self.summary)
+        self.details = [safe_text(line) for line in self.details]
+
 
 def exit_code(checks: list[Check]) -> int:
     failures = [c for c in checks if c.status == FAIL]
@@ -87,7 +92,15 @@ def iter_checks(
     config: Config | None = None
     try:
         config = load_config()
-        if config.exists:
+        if config.exists and config.warnings:
+            n = len(config.profiles)
+            yield Check(
+                "config",
+                WARN,
+                f"{config.path}: {n} profile(s); {len(config.warnings)} setting(s) ignored",
+                list(config.warnings),
+            )
+        elif config.exists:
             n = len(config.profiles)
             yield Check("config", PASS, f"{config.path}: valid, {n} profile(s)")
         else:
