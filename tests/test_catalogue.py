@@ -162,3 +162,13 @@ def test_enumerated_values_get_plain_words_and_unknown_ones_stay_as_sent() -> No
     assert value_meaning("HangUper", "someoneElse") == "someoneElse"
     assert value_meaning("HangUper", "") == ""
     assert value_meaning("Nope", "x") == "x"
+
+
+def test_not_exist_record_is_explained_for_the_action_that_got_it() -> None:
+    """The events call used to be told about a recording."""
+    from ccc_tui.api.errors import hint_for
+
+    events = hint_for("NotExist.Record", "ListCallEventDetailByContactId")
+    assert "recording" not in events and "ContactId" in events
+    assert "recording" in hint_for("NotExist.Record", "DownloadRecording")
+    assert "<" not in hint_for("NotExist.Record")

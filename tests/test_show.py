@@ -382,3 +382,12 @@ def test_console_script_demo_json(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 2
+
+
+def test_json_output_escapes_what_a_terminal_would_act_on(capsys: pytest.CaptureFixture[str]) -> None:
+    """C1 controls (CSI, OSC, ST), DEL and U+202E reached the terminal raw inside JSON strings."""
+    code, out, _ = run_cli(["show", SHOWCASE["hostile"], "--demo", "--json"], capsys)
+    assert code == 0
+    raw = [c for c in out if 0x7F <= ord(c) < 0xA0 or ord(c) in (0x202E, 0x2028, 0x2029)]
+    assert raw == []
+    assert json.loads(out)["contact_id"] == SHOWCASE["hostile"]

@@ -219,7 +219,10 @@ _HINTS: dict[str, str] = {
     "InvalidVersion": "The endpoint does not serve CCC 2017-07-05: check the region or --endpoint.",
     "InvalidProduct.NotFound": "The endpoint is not a CCC endpoint: check the region or --endpoint.",
     "NotExist.Instance": "No call center instance with this id: check --instance-id and the region.",
-    "NotExist.Record": "No such recording: it may have expired or never been stored.",
+    "NotExist.Record": (
+        "The instance has no such record: check the ContactId (or file name) and that it "
+        "belongs to this instance."
+    ),
     "OssNotOpen": "Recording storage (OSS) is not enabled for this instance.",
     "MalformedResponse": (
         "The answer was not a CCC response (a proxy page or a cut-off body?); check the endpoint "
@@ -235,9 +238,23 @@ _HINTS: dict[str, str] = {
 }
 
 
+# The same code means different things to different actions.
+_ACTION_HINTS: dict[tuple[str, str], str] = {
+    ("NotExist.Record", "DownloadRecording"): (
+        "No such recording: it may have expired or never been stored."
+    ),
+    ("NotExist.Record", "ListRecordingsByContactId"): (
+        "No recordings are kept for this contact (none made, expired, or another instance)."
+    ),
+    ("NotExist.Record", "ListCallEventDetailByContactId"): (
+        "The instance knows no call with this ContactId: check the id and the instance."
+    ),
+}
+
+
 def hint_for(code: str, action: str | None = None) -> str:
     """The plain-words advice for a code; families like `Throttling.User` share their root's."""
-    text = _HINTS.get(code)
+    text = _ACTION_HINTS.get((code, action or "")) or _HINTS.get(code)
     if text is None:
         if code.startswith("Throttling"):
             text = _HINTS["Throttling"]

@@ -97,8 +97,35 @@ def _recording_to_dict(rec: Recording) -> dict[str, Any]:
     }
 
 
+# Kept as \uXXXX escapes in JSON: a terminal acts on C1 controls (CSI, OSC, ST), DEL and the
+# bidi and line-separator marks even when they sit inside a JSON string.
+_JSON_INERT = {
+    code: f"\\u{code:04x}"
+    for code in (
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x2028,
+        0x2029,
+        0x200E,
+        0x200F,
+        0x061C,
+    )
+}
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """JSON with non-ASCII text kept readable (CJK names) and every character a terminal would
+    act on escaped; still valid JSON that decodes to the same value."""
+    if indent is None:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return text if text.isascii() else text.translate(_JSON_INERT)
+
+
 def render_json_line(call: Call) -> str:
-    return json.dumps(call_to_dict(call), ensure_ascii=False, separators=(",", ":"))
+    return json_text(call_to_dict(call))
 
 
 # ---- plain text ------------------------------------------------------------------------------

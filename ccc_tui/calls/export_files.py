@@ -8,14 +8,13 @@ whole or not at all (calls/files). Blocking: the app runs it in a thread worker.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from datetime import tzinfo
 from pathlib import Path
 
 from ccc_tui.api.models import Call
 from ccc_tui.calls.downloads import safe_filename
-from ccc_tui.calls.export import call_to_dict, render_markdown
+from ccc_tui.calls.export import call_to_dict, json_text, render_markdown
 from ccc_tui.calls.files import FILE_MODE, atomic_file, ensure_private_dir
 
 SUFFIXES = (".md", ".json")
@@ -51,7 +50,7 @@ def export_call(
         with atomic_file(markdown) as out:
             out.write(render_markdown(call, tz=tz, language=language).encode("utf-8"))
         with atomic_file(data) as out:
-            text = json.dumps(call_to_dict(call), ensure_ascii=False, indent=2) + "\n"
+            text = json_text(call_to_dict(call), indent=2) + "\n"
             out.write(text.encode("utf-8"))
     except BaseException:
         for path in (markdown, data):

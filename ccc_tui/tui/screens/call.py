@@ -7,7 +7,6 @@ failure goes through `show_failure`, which keeps the screen usable.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +23,7 @@ from ccc_tui.api.client import CccClient
 from ccc_tui.api.errors import CccError
 from ccc_tui.api.models import Call, Recording
 from ccc_tui.calls.downloads import SavedRecording, download_recording
-from ccc_tui.calls.export import call_to_dict
+from ccc_tui.calls.export import call_to_dict, json_text
 from ccc_tui.calls.export_files import export_call
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.calls.players import describe_playing, explain_no_player, find_player, play
@@ -422,7 +421,7 @@ class CallScreen(AppScreen):
         if self.call is None:
             self.notify("Nothing to copy yet", severity="warning")
             return
-        payload = json.dumps(call_to_dict(self.call), ensure_ascii=False, indent=2)
+        payload = json_text(call_to_dict(self.call), indent=2)
         self.send_to_clipboard(
             f"the call as JSON ({len(payload):,} characters)",
             payload,
