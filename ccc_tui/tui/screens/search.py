@@ -129,7 +129,7 @@ class SearchScreen(AppScreen):
     def forget(self, event: HistoryTable.Forget) -> None:
         self.store.remove(event.entry.contact_id, event.entry.instance_id)
         self.reload_history()
-        self.notify(f"Forgot {event.entry.contact_id}", timeout=3)
+        self.notify(f"Forgot {event.entry.contact_id}", timeout=3, markup=False)
 
     def action_focus_input(self) -> None:
         self.query_one("#contact-input", Input).focus()
