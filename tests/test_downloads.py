@@ -279,14 +279,22 @@ async def test_expired_url_fails_and_leaves_no_file(dl: Path) -> None:
     assert _listing(dl) == []
 
 
-async def test_broken_connection_leaves_no_partial_file(dl: Path) -> None:
-    answer = httpx.Response(200, headers={"Content-Length": str(len(WAV))}, stream=FailingStream())
+async def test_broken_connection_is_retried_then_leaves_no_partial_file(dl: Path) -> None:
+    attempts: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        return httpx.Response(
+            200, headers={"Content-Length": str(len(WAV))}, stream=FailingStream()
+        )
+
     progress: list[int] = []
-    async with scripted_client(lambda _r: answer) as client:
+    async with scripted_client(answer) as client:
         with pytest.raises(TransportError):
             await download_recording(
                 client, RECORDING, dl, progress=lambda d, _t: progress.append(d)
             )
+    assert len(attempts) == 3  # the client's retry policy
     assert progress[-1] >= 64 * 1024  # it had started writing
     assert _listing(dl) == []
 
