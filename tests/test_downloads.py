@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccc_tui.api.auth import AccessKey, Secret
-from ccc_tui.api.client import CccClient
+from ccc_tui.api.client import CccClient, DownloadLimits
 from ccc_tui.api.errors import NotFoundError, TransportError
 from ccc_tui.api.models import Recording
 from ccc_tui.calls.downloads import (
@@ -181,7 +181,10 @@ class FailingStream(httpx.AsyncByteStream):
         raise httpx.ReadError("connection reset")
 
 
-def scripted_client(file_answer: Callable[[httpx.Request], httpx.Response]) -> CccClient:
+def scripted_client(
+    file_answer: Callable[[httpx.Request], httpx.Response],
+    limits: DownloadLimits | None = None,
+) -> CccClient:
     async def handler(request: httpx.Request) -> httpx.Response:
         if request.url.host == "ccc.test":
             assert _action(request) == "DownloadRecording"
@@ -195,6 +198,7 @@ def scripted_client(file_answer: Callable[[httpx.Request], httpx.Response]) -> C
         instance_id="inst-1",
         transport=httpx.MockTransport(handler),
         sleep=lambda _s: asyncio.sleep(0),
+        download_limits=limits,
     )
 
 

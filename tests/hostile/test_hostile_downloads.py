@@ -20,12 +20,11 @@ from ccc_tui.api.client import MIB, CccClient, DownloadLimits
 from ccc_tui.api.errors import CccError, NotFoundError, ServerError, TransportError
 from ccc_tui.calls.downloads import download_recording
 from ccc_tui.emulator.audio import wav_bytes
-from tests.test_downloads import KEY, RECORDING, SIGNED_URL, link_answer
+from tests.test_downloads import KEY, RECORDING, SIGNED_URL, scripted_client
 
 T = TypeVar("T")
 WAV = wav_bytes(RECORDING.file_name, 3)  # what the emulator serves: a RIFF header with sizes
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 20
-FileAnswer = Callable[[httpx.Request], httpx.Response]
 
 
 async def within(seconds: float, work: Awaitable[T]) -> T:
@@ -47,22 +46,6 @@ class Counted:
 
 async def _no_wait(_seconds: float) -> None:
     """The retry backoff, without the wait."""
-
-
-def storage_client(file_answer: FileAnswer, limits: DownloadLimits | None = None) -> CccClient:
-    async def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.host == "ccc.test":
-            return link_answer()
-        return file_answer(request)
-
-    return CccClient(
-        KEY,
-        endpoint="https://ccc.test",
-        instance_id="inst-1",
-        transport=httpx.MockTransport(handler),
-        sleep=_no_wait,
-        download_limits=limits,
-    )
 
 
 class Body(httpx.AsyncByteStream):
@@ -107,7 +90,7 @@ def dl(tmp_path: Path) -> Path:
 
 async def test_an_endless_body_stops_at_the_size_cap_and_leaves_nothing(dl: Path) -> None:
     body = Body(forever=b"\x00" * MIB)
-    async with storage_client(lambda _r: httpx.Response(200, stream=body)) as client:
+    async with scripted_client(lambda _r: httpx.Response(200, stream=body)) as client:
         with pytest.raises(CccError) as caught:
             await within(10, download_recording(client, RECORDING, dl, max_mb=3))
     assert caught.value.code == "Download.TooLarge"
@@ -121,7 +104,7 @@ async def test_a_declared_length_over_the_default_cap_is_refused_before_any_byte
     body = Body(forever=b"\x00" * MIB)
     huge = httpx.Response(200, headers={"Content-Length": str(300 * MIB)}, stream=body)
     storage = Counted(lambda _n: huge)
-    async with storage_client(storage) as client:
+    async with scripted_client(storage) as client:
         with pytest.raises(CccError) as caught:
             await within(10, download_recording(client, RECORDING, dl))
     assert caught.value.code == "Download.TooLarge"
@@ -131,7 +114,7 @@ async def test_a_declared_length_over_the_default_cap_is_refused_before_any_byte
 
 
 async def test_a_file_within_the_cap_is_saved(dl: Path) -> None:
-    async with storage_client(lambda _r: httpx.Response(200, content=WAV)) as client:
+    async with scripted_client(lambda _r: httpx.Response(200, content=WAV)) as client:
         saved = await within(10, download_recording(client, RECORDING, dl, max_mb=1))
     assert saved.path.read_bytes() == WAV
 
@@ -145,7 +128,7 @@ async def test_a_trickle_fails_with_a_clear_message_in_bounded_time(dl: Path) ->
     storage = Counted(lambda _n: httpx.Response(200, stream=Body(pause=0.05, forever=b"R")))
     loop = asyncio.get_running_loop()
     began = loop.time()
-    async with storage_client(storage, QUICK) as client:
+    async with scripted_client(storage, QUICK) as client:
         with pytest.raises(CccError) as caught:
             await within(10, download_recording(client, RECORDING, dl))
     assert caught.value.code == "Download.TooSlow"
@@ -157,7 +140,7 @@ async def test_a_trickle_fails_with_a_clear_message_in_bounded_time(dl: Path) ->
 
 async def test_a_stall_after_a_good_start_fails_by_the_deadline(dl: Path) -> None:
     storage = Counted(lambda _n: httpx.Response(200, stream=Body(WAV[:2048], then="hang")))
-    async with storage_client(storage, QUICK) as client:
+    async with scripted_client(storage, QUICK) as client:
         with pytest.raises(CccError) as caught:
             await within(10, download_recording(client, RECORDING, dl))
     assert caught.value.code == "Download.TooSlow"
@@ -182,7 +165,7 @@ async def test_a_body_shorter_than_its_content_length_is_cut_off(dl: Path) -> No
         )
 
     storage = Counted(short)
-    async with storage_client(storage) as client:
+    async with scripted_client(storage) as client:
         with pytest.raises(TransportError) as caught:
             await within(10, download_recording(client, RECORDING, dl))
     assert caught.value.code == "Download.Incomplete"
@@ -217,7 +200,7 @@ async def test_a_short_body_over_a_real_socket_is_an_error(dl: Path) -> None:
 @pytest.mark.parametrize("cut", [2, 3])
 async def test_a_wav_without_length_cut_short_is_not_saved_as_complete(dl: Path, cut: int) -> None:
     storage = Counted(lambda _n: httpx.Response(200, stream=Body(WAV[: len(WAV) // cut])))
-    async with storage_client(storage) as client:
+    async with scripted_client(storage) as client:
         with pytest.raises(TransportError) as caught:
             await within(10, download_recording(client, RECORDING, dl))
     assert caught.value.code == "Download.Incomplete"
@@ -240,7 +223,7 @@ async def test_a_wav_without_length_cut_short_is_not_saved_as_complete(dl: Path,
 )
 async def test_bodies_without_length_that_look_whole_are_saved(dl: Path, data: bytes) -> None:
     body = Body(data[:1000], data[1000:]) if len(data) > 1000 else Body(data)
-    async with storage_client(lambda _r: httpx.Response(200, stream=body)) as client:
+    async with scripted_client(lambda _r: httpx.Response(200, stream=body)) as client:
         saved = await within(10, download_recording(client, RECORDING, dl))
     assert saved.path.read_bytes() == data
 
@@ -257,7 +240,7 @@ async def test_gateway_errors_are_retried_then_succeed(dl: Path, status: int) ->
             else httpx.Response(200, content=WAV)
         )
     )
-    async with storage_client(storage) as client:
+    async with scripted_client(storage) as client:
         saved = await within(10, download_recording(client, RECORDING, dl))
     assert storage.count == 3
     assert saved.path.read_bytes() == WAV and _listing(dl) == [saved.path.name]
@@ -265,7 +248,7 @@ async def test_gateway_errors_are_retried_then_succeed(dl: Path, status: int) ->
 
 async def test_a_persistent_500_is_a_server_error_not_an_expired_url(dl: Path) -> None:
     storage = Counted(lambda _n: httpx.Response(500, text="oops"))
-    async with storage_client(storage) as client:
+    async with scripted_client(storage) as client:
         with pytest.raises(ServerError) as caught:
             await within(10, download_recording(client, RECORDING, dl))
     assert storage.count == 3  # at most three attempts
@@ -279,7 +262,7 @@ async def test_refusals_keep_the_expired_url_wording_and_are_not_retried(
     dl: Path, status: int
 ) -> None:
     storage = Counted(lambda _n: httpx.Response(status, text="<Error>AccessDenied</Error>"))
-    async with storage_client(storage) as client:
+    async with scripted_client(storage) as client:
         with pytest.raises(NotFoundError) as caught:
             await within(10, download_recording(client, RECORDING, dl))
     assert storage.count == 1
@@ -291,7 +274,7 @@ async def test_refusals_keep_the_expired_url_wording_and_are_not_retried(
 @pytest.mark.parametrize("status", [400, 410, 416, 501, 302])
 async def test_other_failures_are_plain_and_not_retried(dl: Path, status: int) -> None:
     storage = Counted(lambda _n: httpx.Response(status, text="<html>nope</html>"))
-    async with storage_client(storage) as client:
+    async with scripted_client(storage) as client:
         with pytest.raises(CccError) as caught:
             await within(10, download_recording(client, RECORDING, dl))
     assert storage.count == 1
@@ -308,7 +291,7 @@ async def test_a_retry_writes_the_file_afresh(dl: Path) -> None:
 
     storage = Counted(answer)
     progress: list[tuple[int, int | None]] = []
-    async with storage_client(storage) as client:
+    async with scripted_client(storage) as client:
         saved = await within(
             10,
             download_recording(
@@ -328,7 +311,7 @@ async def test_a_retry_reuses_the_signed_url() -> None:
         seen.append(str(request.url))
         return httpx.Response(503) if len(seen) == 1 else httpx.Response(200, content=WAV)
 
-    async with storage_client(answer) as client:
+    async with scripted_client(answer) as client:
         link = await client.get_download_link(RECORDING.file_name)
         sink = io.BytesIO()
         assert await within(10, client.stream_download(link.url, sink)) == len(WAV)
