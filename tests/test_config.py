@@ -473,3 +473,25 @@ def test_the_context_names_an_endpoint_only_when_it_is_not_the_region_s(conf: Pa
     assert context_for_target(cfg.resolve_target()).endpoint is None
     other = cfg.resolve_target(endpoint="http://127.0.0.1:8931")
     assert context_for_target(other).endpoint == "http://127.0.0.1:8931"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("", 200), ("max_download_mb = 50", 50), ('max_download_mb = "75"', 75)],
+)
+def test_max_download_mb_reaches_the_target_and_the_context(
+    conf: Path, written: str, expected: int
+) -> None:
+    from ccc_tui.profiles.session import context_for_target
+
+    conf.parent.mkdir()
+    conf.write_text(f'[profiles.default]\ninstance_id = "i-1"\n{written}\n')
+    target = cfg.resolve_target()
+    assert target.max_download_mb == expected
+    assert context_for_target(target).max_download_mb == expected
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "1.5", "lots", "10001", True, 2.5])
+def test_max_download_mb_rejects_what_is_not_a_sensible_size(bad: object) -> None:
+    with pytest.raises(ValueError):
+        cfg.validate_profile_value("max_download_mb", bad)

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccc_tui.api.auth import AccessKey, Secret
-from ccc_tui.api.client import CccClient
+from ccc_tui.api.client import CccClient, DownloadLimits
 from ccc_tui.api.errors import NotFoundError, TransportError
 from ccc_tui.api.models import Recording
 from ccc_tui.calls.downloads import (
@@ -181,7 +181,10 @@ class FailingStream(httpx.AsyncByteStream):
         raise httpx.ReadError("connection reset")
 
 
-def scripted_client(file_answer: Callable[[httpx.Request], httpx.Response]) -> CccClient:
+def scripted_client(
+    file_answer: Callable[[httpx.Request], httpx.Response],
+    limits: DownloadLimits | None = None,
+) -> CccClient:
     async def handler(request: httpx.Request) -> httpx.Response:
         if request.url.host == "ccc.test":
             assert _action(request) == "DownloadRecording"
@@ -195,6 +198,7 @@ def scripted_client(file_answer: Callable[[httpx.Request], httpx.Response]) -> C
         instance_id="inst-1",
         transport=httpx.MockTransport(handler),
         sleep=lambda _s: asyncio.sleep(0),
+        download_limits=limits,
     )
 
 
@@ -279,14 +283,22 @@ async def test_expired_url_fails_and_leaves_no_file(dl: Path) -> None:
     assert _listing(dl) == []
 
 
-async def test_broken_connection_leaves_no_partial_file(dl: Path) -> None:
-    answer = httpx.Response(200, headers={"Content-Length": str(len(WAV))}, stream=FailingStream())
+async def test_broken_connection_is_retried_then_leaves_no_partial_file(dl: Path) -> None:
+    attempts: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        return httpx.Response(
+            200, headers={"Content-Length": str(len(WAV))}, stream=FailingStream()
+        )
+
     progress: list[int] = []
-    async with scripted_client(lambda _r: answer) as client:
+    async with scripted_client(answer) as client:
         with pytest.raises(TransportError):
             await download_recording(
                 client, RECORDING, dl, progress=lambda d, _t: progress.append(d)
             )
+    assert len(attempts) == 3  # the client's retry policy
     assert progress[-1] >= 64 * 1024  # it had started writing
     assert _listing(dl) == []
 

@@ -33,6 +33,7 @@ from ccc_tui.api.errors import (
     NotFoundError,
     RequestTimeoutError,
     ServerError,
+    ServiceError,
     ThrottlingError,
     TlsError,
     TransportError,
@@ -55,6 +56,20 @@ class RetryPolicy:
     max_delay: float = 4.0
     # x-acs-retry-after is honoured up to this cap: a person is waiting.
     max_retry_after: float = 10.0
+
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadLimits:
+    """Bounds on one recording download: its size, and a minimum average rate once `grace`
+    seconds have passed; so a download of N bytes must end within grace + N / min_rate seconds,
+    and a trickle or a stall fails (each read also has the client's read timeout)."""
+
+    max_bytes: int = 200 * MIB  # the default of the profile setting max_download_mb
+    min_rate: float = 8 * 1024  # bytes per second: half the rate of 8 kHz 16-bit mono audio
+    grace: float = 30.0
 
 
 class RateLimiter:
@@ -90,6 +105,7 @@ class CccClient:
         max_concurrency: int = 8,
         rate_limit: float | None = None,
         retry: RetryPolicy | None = None,
+        download_limits: DownloadLimits | None = None,
         timeout: httpx.Timeout | None = None,
         clock: Callable[[], datetime] | None = None,
         nonce: Callable[[], str] = signing.new_nonce,
@@ -102,6 +118,7 @@ class CccClient:
         self.endpoint = validate_endpoint(endpoint)
         self.instance_id = instance_id
         self.retry = retry or RetryPolicy()
+        self.download_limits = download_limits or DownloadLimits()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._nonce = nonce
         self._sleep = sleep
@@ -263,31 +280,95 @@ class CccClient:
         *,
         progress: ProgressCallback | None = None,
         chunk_size: int = 64 * 1024,
+        limits: DownloadLimits | None = None,
     ) -> int:
         """Stream a (pre-signed) URL into `sink`; returns the bytes written. Where the bytes land
-        (a private temp file renamed when complete) is the caller's business: `calls/downloads`."""
+        (a private temp file renamed when complete) is the caller's business: `calls/downloads`.
+
+        Bounded by `limits` (default: the client's): a size cap, checked against Content-Length
+        before anything is written and against the bytes as they arrive, and a minimum average
+        rate after a grace period, so the whole download has a deadline proportional to its size.
+        A body shorter than its Content-Length, or (without one) a WAV shorter than its RIFF
+        header declares, is cut off. HTTP 500/502/503/504, transport errors and cut-off bodies
+        are retried like the API's reads; each attempt rewinds and truncates a seekable `sink`
+        (a sink that cannot be rewound gets one attempt).
+        """
+        limits = limits or self.download_limits
+        start = sink.tell() if sink.seekable() else None
+        attempts = self.retry.attempts if start is not None else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._download_once(url, sink, progress, chunk_size, limits)
+            except CccError as exc:
+                if not exc.retryable or attempt >= attempts:
+                    raise
+                delay = self._backoff(attempt, exc)
+                log.debug(
+                    "download attempt %d failed with %s; retrying in %.2fs",
+                    attempt,
+                    exc.code,
+                    delay,
+                )
+                await self._sleep(delay)
+                if start is not None:  # always, as only a seekable sink gets a second attempt
+                    sink.seek(start)
+                    sink.truncate()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _download_once(
+        self,
+        url: str,
+        sink: BinaryIO,
+        progress: ProgressCallback | None,
+        chunk_size: int,
+        limits: DownloadLimits,
+    ) -> int:
         import httpx
 
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        done = 0
+        head = b""
         try:
-            async with self._http.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    raise NotFoundError(
-                        f"The recording download was refused (HTTP {response.status_code}); "
-                        "the signed URL may have expired.",
-                        code=f"Download.HTTP{response.status_code}",
-                        http_status=response.status_code,
-                        hint="Download again: it asks for a fresh signed URL (valid one hour).",
-                    )
-                total = _content_length(response)
-                done = 0
-                if progress:
-                    progress(0, total)
-                async for chunk in response.aiter_bytes(chunk_size):
-                    sink.write(chunk)
-                    done += len(chunk)
+            # Rescheduled as bytes arrive: at least min_rate on average after the grace period.
+            async with asyncio.timeout(began + limits.grace) as deadline:
+                async with self._http.stream("GET", url) as response:
+                    await _check_download_status(response)
+                    total = _content_length(response)
+                    if total is not None and total > limits.max_bytes:
+                        raise _too_large(limits, total)
+                    reported = 0
                     if progress:
+                        progress(0, total)
+                    # Chunks as they arrive (not re-chunked): the deadline follows every byte.
+                    async for chunk in response.aiter_bytes():
+                        done += len(chunk)
+                        if done > limits.max_bytes:
+                            raise _too_large(limits, None)
+                        if len(head) < 12:
+                            head = (head + chunk)[:12]
+                        sink.write(chunk)
+                        deadline.reschedule(began + limits.grace + done / limits.min_rate)
+                        if progress and done - reported >= chunk_size:
+                            reported = done
+                            progress(done, total)
+                    # Content-Length counts the bytes on the wire: decoded ones differ if encoded.
+                    encoded = response.headers.get("content-encoding", "identity") != "identity"
+                    received = response.num_bytes_downloaded if encoded else done
+                    if total is not None and received < total:
+                        raise _cut_off(f"{received} of {total} bytes")
+                    if total is None and (declared := _riff_size(head)) and done < declared:
+                        raise _cut_off(f"{done} of the {declared} bytes its WAV header declares")
+                    if progress and reported != done:
                         progress(done, total)
+        except TimeoutError:
+            seconds = loop.time() - began
+            raise CccError(
+                f"The recording download was too slow: {done} bytes in {seconds:.0f} s "
+                f"(under {limits.min_rate / 1024:g} KiB/s); stopped.",
+                code="Download.TooSlow",
+                hint="The network or the storage is slow or stalled: try again later.",
+            ) from None
         except httpx.HTTPError as exc:
             raise _transport_error(exc, "download") from None
         return done
@@ -463,6 +544,64 @@ def _content_length(response: httpx.Response) -> int | None:
         return int(response.headers["content-length"])
     except (KeyError, ValueError):
         return None
+
+
+async def _check_download_status(response: httpx.Response) -> None:
+    """A download answer that is not 2xx, as the error to raise (5xx gateway failures retry)."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    await response.aread()
+    code = f"Download.HTTP{status}"
+    if status in RETRYABLE_STATUSES:
+        raise ServerError(
+            f"The recording storage failed (HTTP {status}).",
+            code=code,
+            http_status=status,
+            hint="Retried with backoff; the storage or a gateway in front of it is failing. "
+            "Try again shortly.",
+        )
+    if status in (403, 404):
+        raise NotFoundError(
+            f"The recording download was refused (HTTP {status}); the signed URL may have expired.",
+            code=code,
+            http_status=status,
+            hint="Download again: it asks for a fresh signed URL (valid one hour).",
+        )
+    raise ServiceError(
+        f"The recording download failed (HTTP {status}).",
+        code=code,
+        http_status=status,
+        hint="The storage did not send the recording; try again, and report it if it persists.",
+    )
+
+
+def _too_large(limits: DownloadLimits, total: int | None) -> CccError:
+    size = f" ({total / MIB:.1f} MB)" if total is not None else ""
+    return CccError(
+        f"The recording is larger than the {limits.max_bytes / MIB:g} MB limit{size}; "
+        "the download was stopped.",
+        code="Download.TooLarge",
+        hint="If a recording this large is expected, raise max_download_mb in the profile "
+        "(ccc-tui config set max_download_mb MB).",
+    )
+
+
+def _cut_off(what: str) -> TransportError:
+    return TransportError(
+        f"The recording download was cut off: {what} arrived.",
+        code="Download.Incomplete",
+        hint="The connection ended early; retried. Try again.",
+    )
+
+
+def _riff_size(head: bytes) -> int | None:
+    """The file size a little-endian RIFF (WAV) header declares, or None when it declares none
+    (not RIFF, too short, or a streaming writer's 0 / 0xFFFFFFFF placeholder)."""
+    if len(head) < 8 or head[:4] != b"RIFF":
+        return None
+    size = int.from_bytes(head[4:8], "little")
+    return size + 8 if 0 < size < 0xFFFFFFFF else None
 
 
 _DNS_MARKERS = (

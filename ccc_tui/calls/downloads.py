@@ -13,7 +13,7 @@ import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -184,6 +184,7 @@ async def download_recording(
     directory: Path | str,
     *,
     progress: ProgressCallback | None = None,
+    max_mb: int | None = None,
 ) -> SavedRecording:
     """Fetch a fresh signed URL for `recording` and stream it into `directory`.
 
@@ -192,6 +193,9 @@ async def download_recording(
     numbered variant of it) already has the same bytes: then that file is kept and the download
     dropped (compared in a thread, off the caller's loop). On any failure or cancellation nothing
     is left behind. Raises CccError (DownloadFileError for local file-system trouble).
+
+    `max_mb` (the profile's max_download_mb) caps the size; None keeps the client's limit. The
+    client bounds the time, and retries a failing attempt into the same, emptied, temp file.
     """
     link = await client.get_download_link(recording.file_name)
     directory = Path(directory).expanduser()
@@ -206,7 +210,10 @@ async def download_recording(
         with os.fdopen(fd, "wb") as out:
             if hasattr(os, "fchmod"):
                 os.fchmod(out.fileno(), FILE_MODE)
-            await client.stream_download(link.url, out, progress=progress)
+            limits = client.download_limits
+            if max_mb is not None:
+                limits = replace(limits, max_bytes=max_mb * 1024 * 1024)
+            await client.stream_download(link.url, out, progress=progress, limits=limits)
             out.flush()
             os.fsync(out.fileno())
         return await asyncio.to_thread(_place, tmp, directory, name)

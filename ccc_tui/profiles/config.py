@@ -16,6 +16,7 @@ The file lives in the platformdirs user config dir for `ccc-tui` (`CCC_TUI_CONFI
     time_zone = "Asia/Shanghai"    # default: the region's (cn-*: Asia/Shanghai); "local": the machine's
     language = "en"                # en | zh (event labels)
     download_dir = "~/calls"       # default: <user downloads dir>/ccc-tui
+    max_download_mb = 200          # recordings larger than this are refused (default 200)
 
 Reading uses the stdlib `tomllib`; edits go through `tomlkit` (imported only when writing) so the
 user's comments and layout survive, and land atomically (temp file + rename) with mode 0600.
@@ -42,6 +43,7 @@ from ccc_tui.calls.files import UnreadableFileError, read_settings_text, write_t
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.fields import (
     DEFAULT_LANGUAGE,
+    DEFAULT_MAX_DOWNLOAD_MB,
     DEFAULT_REGION,
     FIELDS_BY_KEY,
     PROFILE_FIELDS,
@@ -519,6 +521,7 @@ class Target:
     language: str = DEFAULT_LANGUAGE
     sources: Mapping[str, str] = field(default_factory=dict)
     download_dir: Path | None = None  # None: default_downloads_dir()
+    max_download_mb: int = DEFAULT_MAX_DOWNLOAD_MB
     access_key_id: str | None = None  # the profile's (not secret; the keyring holds the secret)
     config_path: Path | None = None
 
@@ -626,6 +629,7 @@ def resolve_target(
         language=values["language"] or DEFAULT_LANGUAGE,
         sources=sources,
         download_dir=Path(dl).expanduser() if dl else None,
+        max_download_mb=int(values["max_download_mb"] or DEFAULT_MAX_DOWNLOAD_MB),
         access_key_id=values["access_key_id"],
         config_path=cfg.path,
     )

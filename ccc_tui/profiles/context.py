@@ -9,6 +9,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ccc_tui.calls.zone import zone_label
+from ccc_tui.profiles.fields import DEFAULT_MAX_DOWNLOAD_MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class AppContext:
     tz: tzinfo | None = None  # the zone times are shown in now; None: the machine's zone
     language: str = "en"
     download_dir: Path | None = None
+    max_download_mb: int = DEFAULT_MAX_DOWNLOAD_MB  # recordings larger than this are refused
     # The endpoint, when it is not the region's own (a flag, env var or profile override).
     endpoint: str | None = None
     # The profile's zone (the region's by default), where `z` starts its cycle: "tz" until `z`

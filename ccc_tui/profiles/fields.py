@@ -19,6 +19,9 @@ from ccc_tui.api.errors import ConfigurationError
 DEFAULT_REGION = "cn-shanghai"
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "zh")
+# Recordings above this many MB are refused (8 kHz mono WAV: about 1 MB a minute).
+DEFAULT_MAX_DOWNLOAD_MB = 200
+MAX_DOWNLOAD_MB_CEILING = 10_000
 
 
 def _toml_type(value: object) -> str:
@@ -109,6 +112,20 @@ def _check_dir(value: object) -> str:
     return _text(value)
 
 
+def _check_megabytes(value: object) -> str:
+    """A whole number of megabytes (TOML gives an integer, an env var or a text field a string)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = _text(value)
+        if not text.isdigit():
+            raise ValueError(f"{text[:20]!r} is not a whole number of megabytes")
+        number = int(text)
+    if not 1 <= number <= MAX_DOWNLOAD_MB_CEILING:
+        raise ValueError(f"must be between 1 and {MAX_DOWNLOAD_MB_CEILING} (MB)")
+    return str(number)
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileField:
     key: str
@@ -150,6 +167,10 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
         choices=(("en", "en · English event names"), ("zh", "zh · 中文 event names")),
     ),
     ProfileField("download_dir", "Downloads", "<your downloads folder>/ccc-tui", _check_dir),
+    ProfileField(
+        "max_download_mb", "Max download", f"{DEFAULT_MAX_DOWNLOAD_MB} MB (default)",
+        _check_megabytes, default=str(DEFAULT_MAX_DOWNLOAD_MB),
+    ),
     ProfileField(
         "access_key_id", "AccessKey id", "e.g. LTAI… (not secret)", _check_key_id,
         credential=True,

@@ -74,6 +74,7 @@ def context_for_target(target: Target) -> AppContext:
         tz=zone_from_name(target.time_zone),
         language=target.language,
         download_dir=downloads_dir(target),
+        max_download_mb=target.max_download_mb,
         endpoint=endpoint_override(target),
     )
 

@@ -506,7 +506,8 @@ class CallScreen(AppScreen):
 
         try:
             saved = await download_recording(
-                self.client, recording, self.download_dir(), progress=progress
+                self.client, recording, self.download_dir(), progress=progress,
+                max_mb=self.context.max_download_mb,
             )
         except CccError as exc:
             self.post_message(self.DownloadFinished(contact_id, recording, None, exc))
