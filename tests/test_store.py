@@ -198,5 +198,5 @@ def test_a_version_1_store_is_migrated_and_keeps_its_history(tmp_path: Path) -> 
     assert store.downloads("old", "inst") == {"a.wav": tmp_path / "a.wav"}
     store.close()
     with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert HistoryStore(path).downloads("old", "inst") == {"a.wav": tmp_path / "a.wav"}
