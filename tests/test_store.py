@@ -198,5 +198,54 @@ def test_a_version_1_store_is_migrated_and_keeps_its_history(tmp_path: Path) -> 
     assert store.downloads("old", "inst") == {"a.wav": tmp_path / "a.wav"}
     store.close()
     with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert HistoryStore(path).downloads("old", "inst") == {"a.wav": tmp_path / "a.wav"}
+
+
+def test_a_version_2_store_gets_the_newest_first_indexes_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.executescript(V1_SCHEMA)
+        conn.execute("CREATE INDEX history_recent ON history (looked_up_ms DESC)")
+        conn.execute(
+            "CREATE TABLE downloads (instance_id TEXT NOT NULL, contact_id TEXT NOT NULL,"
+            " file_name TEXT NOT NULL, path TEXT NOT NULL, saved_ms INTEGER NOT NULL,"
+            " PRIMARY KEY (instance_id, contact_id, file_name))"
+        )
+        conn.execute("PRAGMA user_version = 2")
+    store = HistoryStore(path)
+    assert [e.contact_id for e in store.recent(instance_id="inst")] == ["old"]
+    store.close()
+    with closing(sqlite3.connect(path)) as conn:
+        indexes = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"history_by_time", "history_by_instance"} <= indexes
+        assert "history_recent" not in indexes
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+
+
+def test_history_limit_is_a_top_level_setting(tmp_path: Path) -> None:
+    from ccc_tui.api.errors import ConfigurationError
+    from ccc_tui.profiles.config import parse_config
+
+    assert parse_config("history_limit = 500\n", tmp_path / "c.toml").history_limit == 500
+    assert parse_config("", tmp_path / "c.toml").history_limit is None
+    for bad in ("0", "true", '"many"', "2000000"):
+        with pytest.raises(ConfigurationError, match="history_limit"):
+            parse_config(f"history_limit = {bad}\n", tmp_path / "c.toml")
+
+
+def test_the_app_keeps_the_configured_number_of_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ccc_tui.calls.history import DEFAULT_MAX_ROWS
+    from ccc_tui.cli.launch import history_limit
+
+    conf = tmp_path / "config.toml"
+    monkeypatch.setenv("CCC_TUI_CONFIG", str(conf))
+    assert history_limit() == DEFAULT_MAX_ROWS == 10_000
+    conf.write_text("history_limit = 3\n")
+    assert history_limit() == 3
+    conf.write_text("history_limit = [\n")  # unusable: the default, not a stop
+    assert history_limit() == DEFAULT_MAX_ROWS
+    store = HistoryStore(tmp_path / "h.sqlite3", max_rows=history_limit())
+    assert store.max_rows == DEFAULT_MAX_ROWS

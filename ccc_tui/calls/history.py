@@ -1,12 +1,22 @@
 """The history of looked-up calls and of saved recordings, in SQLite (stdlib) in the user data dir.
 
 WAL journaling with one transaction per write: a killed process leaves the last committed state,
-and the file stays readable. A file that is not a database is moved aside, never deleted.
+and the file stays readable. The file, its -wal and -shm are 0600 in a 0700 folder.
+
+What can go wrong at open, and what happens (never a crash; `notice` says it in the app):
+- the file is not a database, or its pages are corrupt (a bounded quick_check at open): it is
+  moved aside with its -wal, never deleted, and a new history starts;
+- another process holds a lock (busy or locked after a short wait): nothing is moved or
+  deleted; history is off for this session;
+- the folder or file cannot be written (read-only, not a folder, full): history is off.
+At run time a lock held by another process is `HistoryBusyError`, after at most `BUSY_WAIT_S`.
+The history keeps at most `max_rows` calls per instance (the oldest go on each write).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -17,11 +27,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ccc_tui.api.models import Call
+from ccc_tui.calls.files import DIR_MODE, FILE_MODE, ensure_private_dir
 from ccc_tui.calls.outcome import outcome_of
 
 log = logging.getLogger("ccc_tui.calls.history")
 
-SCHEMA_VERSION = 2
+DEFAULT_MAX_ROWS = 10_000  # calls kept per instance
+BUSY_WAIT_S = 1.0  # how long a statement waits on another process's lock
+CHECK_BUDGET_S = 0.5  # the quick_check at open stops here (a huge file is checked in part)
+BUSY_WORDS = "history is busy (another ccc-tui?)"
+
+SCHEMA_VERSION = 3
 # Version 1: the looked-up calls. Each later version is one step in _MIGRATIONS, run once, in order.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS history (
@@ -40,7 +56,6 @@ CREATE TABLE IF NOT EXISTS history (
     recording_count INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (instance_id, contact_id)
 );
-CREATE INDEX IF NOT EXISTS history_recent ON history (looked_up_ms DESC);
 """
 _MIGRATIONS: dict[int, str] = {
     # Where each recording was saved, so "saved" outlives the session.
@@ -54,7 +69,49 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (instance_id, contact_id, file_name)
     );
     """,
+    # Newest first per instance without sorting: the index is read backwards, which gives
+    # `looked_up_ms DESC, rowid DESC` (version 1's DESC index could not give the rowid order).
+    3: """
+    DROP INDEX IF EXISTS history_recent;
+    CREATE INDEX IF NOT EXISTS history_by_time ON history (looked_up_ms);
+    CREATE INDEX IF NOT EXISTS history_by_instance ON history (instance_id, looked_up_ms);
+    """,
 }
+_RECENT = "SELECT * FROM history {where} ORDER BY looked_up_ms DESC, rowid DESC LIMIT ?"
+
+# SQLite's primary result codes (the low byte of an extended code).
+_BUSY, _LOCKED, _CORRUPT, _NOTADB = 5, 6, 11, 26
+
+
+class HistoryBusyError(Exception):
+    """Another process held the history's lock past the wait: nothing was read or written."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_WORDS)
+
+
+class _Corrupt(Exception):
+    """The file is not a database, or quick_check found damage."""
+
+
+def _code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def is_busy(exc: BaseException) -> bool:
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = _code(exc)
+    if code:
+        return code in (_BUSY, _LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    code = _code(exc)
+    if code:
+        return code in (_CORRUPT, _NOTADB)
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
 
 
 def _ms(moment: datetime | None) -> int | None:
@@ -89,59 +146,160 @@ class HistoryEntry:
 
 class HistoryStore:
     """Looked-up calls, newest first, and saved recordings. Each call is one query or one
-    transaction; the app calls it from worker threads (one lock keeps their transactions apart)."""
+    transaction; the app calls it from worker threads (one lock keeps their transactions apart).
 
-    def __init__(self, path: Path, *, now_ms: Callable[[], int] | None = None) -> None:
+    When the history cannot be used (see the module's doc) the store is off for the session:
+    `enabled` is False, `notice` says why, reads are empty and writes do nothing."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        now_ms: Callable[[], int] | None = None,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        busy_wait_s: float = BUSY_WAIT_S,
+    ) -> None:
         self.path = path
         self._now_ms = now_ms or (lambda: int(time.time() * 1000))
+        self.max_rows = max(1, max_rows)
+        self._busy_wait_s = busy_wait_s
         # Something the user should hear about at start (the app shows it), e.g. a file moved aside.
         self.notice: str | None = None
         self._lock = threading.RLock()
-        self._conn = self._open()
+        self._conn: sqlite3.Connection | None = self._open()
 
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    @property
+    def enabled(self) -> bool:
+        return self._conn is not None
+
+    # ---- opening ----------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection | None:
         try:
+            self._prepare_files()
             return self._connect()
-        except sqlite3.DatabaseError as exc:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            log.warning("history database unreadable (%s); moved aside to %s", exc, aside)
-            self.path.replace(aside)
-            self.notice = (
-                f"The history file could not be read and was moved aside to {aside.name} "
-                "(kept, not deleted); a new history starts now."
+        except _Corrupt as exc:
+            problem = str(exc)
+        except sqlite3.Error as exc:
+            if not _is_corrupt(exc):
+                return self._off(exc)
+            problem = str(exc)
+        except OSError as exc:
+            return self._off(exc)
+        try:
+            aside = self._move_aside()
+        except OSError as exc:
+            log.warning("history database unreadable (%s) and could not be moved aside", problem)
+            return self._off(exc)
+        log.warning("history database unreadable (%s); moved aside to %s", problem, aside)
+        self.notice = (
+            f"The history file could not be read and was moved aside to {aside.name} "
+            "(kept, not deleted); a new history starts now."
+        )
+        try:
+            self._prepare_files()
+            return self._connect()
+        except (sqlite3.Error, OSError, _Corrupt) as exc:
+            moved, conn = self.notice, self._off(exc)
+            self.notice = f"{moved} {self.notice}"
+            return conn
+
+    def _off(self, exc: BaseException) -> sqlite3.Connection | None:
+        """History off for this session, and why in plain words."""
+        if isinstance(exc, sqlite3.Error) and is_busy(exc):
+            why = (
+                "another program holds the history file (another ccc-tui?); it was left as it is"
             )
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            return self._connect()
+        elif isinstance(exc, OSError):
+            why = f"{self.path.parent} cannot be written ({exc.strerror or exc})"
+        else:
+            why = f"the history file cannot be used ({exc})"
+        log.warning("history off for this session: %s", why)
+        self.notice = f"History is off for this session: {why}. Calls you open are not remembered."
+        return None  # no connection: typed so that callers can return it
+
+    def _prepare_files(self) -> None:
+        """The folder 0700 and the file 0600 before SQLite opens it: SQLite gives the -wal and
+        -shm it creates the database file's mode (whatever the umask)."""
+        folder = self.path.parent
+        ensure_private_dir(folder)
+        _tighten(folder, DIR_MODE)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:
+            pass
+        else:
+            os.close(fd)
+        for path in self._files():
+            _tighten(path, FILE_MODE)  # an older version's files were 0644
+
+    def _files(self) -> tuple[Path, Path, Path]:
+        return (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            self.path, timeout=self._busy_wait_s, isolation_level=None, check_same_thread=False
+        )
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            _quick_check(conn)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 log.warning("history database is from a newer ccc-tui (schema %s)", version)
-            # Idempotent DDL; executescript commits on its own, so it stays outside a transaction.
-            conn.executescript(_SCHEMA)
+            if version <= 1:  # new, or version 1: idempotent DDL (executescript commits itself)
+                conn.executescript(_SCHEMA)
             for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
                 _migrate(conn, step)
-            if version < SCHEMA_VERSION:
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            conn.execute("SELECT count(*) FROM history").fetchone()
             conn.execute("SELECT count(*) FROM downloads").fetchone()
-        except sqlite3.DatabaseError:
+        except BaseException:
             conn.close()
             raise
-        self.path.chmod(0o600)
+        for path in self._files():
+            _tighten(path, FILE_MODE)
         return conn
 
+    def _move_aside(self) -> Path:
+        """Rename the file (and its -wal, which may hold the last writes) aside; never delete."""
+        stamp = int(time.time())
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        self.path.replace(aside)
+        wal = Path(f"{self.path}-wal")
+        if wal.exists():
+            wal.replace(Path(f"{aside}-wal"))
+        Path(f"{self.path}-shm").unlink(missing_ok=True)  # an index of the -wal, no data of its own
+        return aside
+
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for one statement or transaction; a lock held elsewhere becomes
+        HistoryBusyError. Callers check `enabled` (or `_conn`) first."""
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                raise RuntimeError("history is off")
+            try:
+                yield conn
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    raise HistoryBusyError() from None
+                raise
+
+    # ---- reading and writing ----------------------------------------------------------------
 
     def record(self, call: Call, instance_id: str) -> HistoryEntry:
-        """Remember a looked-up call (again): it moves to the top of the history."""
+        """Remember a looked-up call (again): it moves to the top of the history; the oldest
+        beyond `max_rows` of the instance go."""
         duration = call.duration
         row = (
             instance_id,
@@ -158,10 +316,15 @@ class HistoryStore:
             len(call.events),
             len(call.recordings),
         )
-        with self._lock, _transaction(self._conn):
-            self._conn.execute(
-                "INSERT OR REPLACE INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row
-            )
+        if self.enabled:
+            with self._connection() as conn, _transaction(conn):
+                conn.execute("INSERT OR REPLACE INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+                conn.execute(
+                    "DELETE FROM history WHERE instance_id = ?1 AND rowid IN ("
+                    " SELECT rowid FROM history WHERE instance_id = ?1"
+                    " ORDER BY looked_up_ms DESC, rowid DESC LIMIT -1 OFFSET ?2)",
+                    (instance_id, self.max_rows),
+                )
         return _entry(row)
 
     def record_download(
@@ -169,13 +332,16 @@ class HistoryStore:
     ) -> None:
         """Remember that recording `file_name` of the call is saved at `path` (the last place)."""
         row = (instance_id, contact_id, file_name, str(path), self._now_ms())
-        with self._lock, _transaction(self._conn):
-            self._conn.execute("INSERT OR REPLACE INTO downloads VALUES (?,?,?,?,?)", row)
+        if self.enabled:
+            with self._connection() as conn, _transaction(conn):
+                conn.execute("INSERT OR REPLACE INTO downloads VALUES (?,?,?,?,?)", row)
 
     def downloads(self, contact_id: str, instance_id: str) -> dict[str, Path]:
         """The recordings of the call saved before: file name → where (the file may be gone)."""
-        with self._lock, closing(
-            self._conn.execute(
+        if not self.enabled:
+            return {}
+        with self._connection() as conn, closing(
+            conn.execute(
                 "SELECT file_name, path FROM downloads WHERE instance_id = ? AND contact_id = ?",
                 (instance_id, contact_id),
             )
@@ -183,18 +349,17 @@ class HistoryStore:
             return {str(name): Path(str(path)) for name, path in cursor.fetchall()}
 
     def recent(self, limit: int = 200, *, instance_id: str | None = None) -> list[HistoryEntry]:
-        query = "SELECT * FROM history"
-        args: tuple[object, ...] = ()
-        if instance_id is not None:
-            query += " WHERE instance_id = ?"
-            args = (instance_id,)
-        query += " ORDER BY looked_up_ms DESC, rowid DESC LIMIT ?"
-        with self._lock, closing(self._conn.execute(query, (*args, limit))) as cursor:
+        if not self.enabled:
+            return []
+        query, args = recent_query(instance_id)
+        with self._connection() as conn, closing(conn.execute(query, (*args, limit))) as cursor:
             return [_entry(row) for row in cursor.fetchall()]
 
     def get(self, contact_id: str, instance_id: str) -> HistoryEntry | None:
-        with self._lock, closing(
-            self._conn.execute(
+        if not self.enabled:
+            return None
+        with self._connection() as conn, closing(
+            conn.execute(
                 "SELECT * FROM history WHERE instance_id = ? AND contact_id = ?",
                 (instance_id, contact_id),
             )
@@ -203,17 +368,55 @@ class HistoryStore:
         return _entry(row) if row else None
 
     def remove(self, contact_id: str, instance_id: str) -> bool:
-        with self._lock, _transaction(self._conn):
-            cursor = self._conn.execute(
+        if not self.enabled:
+            return False
+        with self._connection() as conn, _transaction(conn):
+            cursor = conn.execute(
                 "DELETE FROM history WHERE instance_id = ? AND contact_id = ?",
                 (instance_id, contact_id),
             )
         return cursor.rowcount > 0
 
     def clear(self) -> None:
-        with self._lock, _transaction(self._conn):
-            self._conn.execute("DELETE FROM history")
-            self._conn.execute("DELETE FROM downloads")
+        if self.enabled:
+            with self._connection() as conn, _transaction(conn):
+                conn.execute("DELETE FROM history")
+                conn.execute("DELETE FROM downloads")
+
+
+def recent_query(instance_id: str | None) -> tuple[str, tuple[object, ...]]:
+    """The newest-first query (its plan is tested: an index, no sort)."""
+    if instance_id is None:
+        return _RECENT.format(where=""), ()
+    return _RECENT.format(where="WHERE instance_id = ?"), (instance_id,)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Make an existing file or folder exactly `mode` (best effort: one that is not ours, or is
+    gone, is left as it is)."""
+    try:
+        if os.stat(path).st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def _quick_check(conn: sqlite3.Connection) -> None:
+    """Damaged pages raise _Corrupt. Bounded in time: past CHECK_BUDGET_S the check stops and the
+    file is used (a later damaged read is an error message, not a crash)."""
+    deadline = time.monotonic() + CHECK_BUDGET_S
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "interrupted" not in str(exc):
+            raise
+        log.info("history quick_check stopped after %.1f s (a large file)", CHECK_BUDGET_S)
+        return
+    finally:
+        conn.set_progress_handler(None, 0)
+    if rows != [("ok",)]:
+        raise _Corrupt(f"quick_check: {rows[0][0] if rows else 'no answer'}")
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:

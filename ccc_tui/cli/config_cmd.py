@@ -18,6 +18,7 @@ from datetime import datetime
 
 from ccc_tui.api.endpoints import region_warning
 from ccc_tui.api.errors import EXIT_CONFIG, CccError
+from ccc_tui.calls.history import DEFAULT_MAX_ROWS
 from ccc_tui.calls.text import safe_text
 from ccc_tui.cli.common import add_target_arguments, print_error
 from ccc_tui.profiles.config import (
@@ -162,6 +163,10 @@ def show_lines(config: Config, target: Target, *, demo: bool = False) -> list[st
     ]
     if config.theme:
         rows.append(("theme", config.theme, f"config ({config.path})"))
+    if config.history_limit is not None:
+        rows.append(("history_limit", f"{config.history_limit}", f"config ({config.path})"))
+    else:
+        rows.append(("history_limit", f"{DEFAULT_MAX_ROWS}", "default"))
     # Values and paths come from files and the environment: inert for a terminal.
     rows = [(label, safe_text(value), safe_text(source)) for label, value, source in rows]
     out = _format_rows(rows)

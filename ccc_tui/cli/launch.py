@@ -8,9 +8,9 @@ from typing import TextIO
 
 from ccc_tui.api.errors import CccError, CredentialsError
 from ccc_tui.calls.contact_ids import normalise_contact_id
-from ccc_tui.calls.history import HistoryStore
+from ccc_tui.calls.history import DEFAULT_MAX_ROWS, HistoryStore
 from ccc_tui.cli.common import EXIT_USAGE, build_client, print_error, target_from_args
-from ccc_tui.profiles.config import history_db_path, log_dir
+from ccc_tui.profiles.config import history_db_path, load_config, log_dir
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.log_file import start_log_file
 
@@ -40,7 +40,7 @@ def run_app(args: argparse.Namespace) -> int:
         print_error(exc)
         return exc.exit_code
     start_log_file(log_dir())
-    store = HistoryStore(history_db_path())
+    store = HistoryStore(history_db_path(), max_rows=history_limit())
 
     from ccc_tui.profiles.session import LaunchTarget
     from ccc_tui.tui.app import CccApp
@@ -76,6 +76,16 @@ def exit_status(return_code: int | None, result: int | None, stream: TextIO | No
         )
         return EXIT_CRASH
     return result or 0
+
+
+def history_limit() -> int:
+    """`history_limit` from the config file; the default when unset (or the file is unusable:
+    the app says so elsewhere, and the history bound is no reason to stop)."""
+    try:
+        limit = load_config().history_limit
+    except CccError:
+        limit = None
+    return limit if limit is not None else DEFAULT_MAX_ROWS
 
 
 def build_context(args: argparse.Namespace) -> AppContext:

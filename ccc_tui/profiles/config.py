@@ -7,6 +7,7 @@ The file lives in the platformdirs user config dir for `ccc-tui` (`CCC_TUI_CONFI
 
     default_profile = "prod"       # top level: the default profile, the theme, other UI settings
     theme = "textual-dark"
+    history_limit = 10000          # calls kept in the history, per instance (the oldest go)
 
     [profiles.prod]
     instance_id = "9cfad875-…"
@@ -59,6 +60,7 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "ccc-tui"
 DEFAULT_PROFILE = "default"
+MAX_HISTORY_LIMIT = 1_000_000
 
 ENV_CONFIG = "CCC_TUI_CONFIG"
 ENV_PROFILE = "CCC_TUI_PROFILE"
@@ -199,6 +201,9 @@ class Config:
     exists: bool = False
     default_profile: str | None = None
     theme: str | None = None
+    # Calls the history keeps per instance. Top level, not a profile setting: the history is one
+    # file on this machine for every profile, so its bound belongs to the machine.
+    history_limit: int | None = None
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)  # other top-level (UI) settings
     # What was ignored rather than refused (an unknown profile key): plain words, safe to print.
@@ -254,6 +259,13 @@ def parse_config(text: str, path: Path) -> Config:
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise fail(("theme",), f"expected a string, got {_toml_type(theme)}")
+    history_limit = data.get("history_limit")
+    if history_limit is not None and not (
+        isinstance(history_limit, int)
+        and not isinstance(history_limit, bool)
+        and 1 <= history_limit <= MAX_HISTORY_LIMIT
+    ):
+        raise fail(("history_limit",), f"must be a whole number from 1 to {MAX_HISTORY_LIMIT:,}")
 
     secret = _secret_key_path(data)
     if secret is not None:
@@ -290,12 +302,14 @@ def parse_config(text: str, path: Path) -> Config:
                 raise fail(("profiles", name, key), str(exc)) from None
         profiles[name] = Profile(name=name, settings=values)
 
-    settings = {k: v for k, v in data.items() if k not in ("default_profile", "theme", "profiles")}
+    known = ("default_profile", "theme", "history_limit", "profiles")
+    settings = {k: v for k, v in data.items() if k not in known}
     return Config(
         path=path,
         exists=True,
         default_profile=default_profile,
         theme=theme,
+        history_limit=history_limit,
         profiles=profiles,
         settings=settings,
         warnings=tuple(warnings),

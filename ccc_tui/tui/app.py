@@ -17,7 +17,7 @@ from ccc_tui.calls.history import HistoryStore
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.session import LaunchTarget
-from ccc_tui.tui.messages import OpenCall, SessionBuilt, WorkerFailed
+from ccc_tui.tui.messages import HistoryChanged, OpenCall, SessionBuilt, WorkerFailed
 from ccc_tui.tui.palette import ContactProvider
 from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.search import SearchScreen
@@ -144,6 +144,12 @@ class CccApp(RoutesWorkerFailures, App[int]):
         screen.open(contact_id)
         if self.screen is not screen:
             self.push_screen(screen)
+
+    @on(HistoryChanged)
+    def reload_home_history(self, message: HistoryChanged) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SearchScreen) and screen.context.instance_id == message.instance_id:
+                screen.reload_history()
 
     def go_home(self) -> None:
         while len(self.screen_stack) > 2:

@@ -39,3 +39,10 @@ class WorkerFailed(Message):
 
     worker: str
     error: BaseException
+
+
+@dataclass
+class HistoryChanged(Message):
+    """A call was written to the history (in a thread): home reads its list again."""
+
+    instance_id: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.text import Text
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from ccc_tui.profiles.context import AppContext
 
 HISTORY_HITS = 20
+log = logging.getLogger(__name__)
 
 
 class PaletteHost(Protocol):
@@ -31,11 +34,26 @@ class PaletteHost(Protocol):
 class ContactProvider(Provider):
     """Type a ContactId in the palette to open it; or pick a call from the history."""
 
+    _hits: list[tuple[str, str]] | None = None
+
     @property
     def ccc_app(self) -> PaletteHost:
         return cast("PaletteHost", self.app)
 
+    async def startup(self) -> None:
+        """Read the history once per opening of the palette, in a thread: a big or locked file
+        must not hold the UI. A history that cannot be read gives no history hits (the typed-id
+        hit stays)."""
+        try:
+            self._hits = await asyncio.to_thread(self._read_history)
+        except Exception as exc:
+            log.warning("palette: history not read: %s", exc)
+            self._hits = []
+
     def _history(self) -> list[tuple[str, str]]:
+        return self._hits or []
+
+    def _read_history(self) -> list[tuple[str, str]]:
         app = self.ccc_app
         if app.client is None:
             return []

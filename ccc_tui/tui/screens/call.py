@@ -25,11 +25,12 @@ from ccc_tui.api.models import Call, Recording
 from ccc_tui.calls.downloads import SavedRecording, download_recording
 from ccc_tui.calls.export import call_to_dict, json_text
 from ccc_tui.calls.export_files import export_call
-from ccc_tui.calls.history import HistoryStore
+from ccc_tui.calls.history import BUSY_WORDS, HistoryBusyError, HistoryStore
 from ccc_tui.calls.players import describe_playing, explain_no_player, find_player, play
 from ccc_tui.calls.view import CallView
 from ccc_tui.profiles.config import downloads_dir
 from ccc_tui.profiles.context import AppContext
+from ccc_tui.tui.messages import HistoryChanged
 from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.copied import CopiedDialog
 from ccc_tui.tui.widgets.call_summary import CallSummary
@@ -308,10 +309,24 @@ class CallScreen(AppScreen):
             timeline.focus()
         if call.recordings:
             self.find_saved(call.contact_id)
+        self.remember_call(call, self.context.instance_id)
+
+    @work(thread=True, group="history-write", exit_on_error=False)
+    def remember_call(self, call: Call, instance_id: str) -> None:
+        """Write the call to the history in a thread (a big or locked file waits there, not the
+        UI); home hears of it by HistoryChanged, so its list is right whenever the user returns."""
         try:
-            self.store.record(call, self.context.instance_id)
+            self.store.record(call, instance_id)
+        except HistoryBusyError:
+            self._warn_from_thread(f"{BUSY_WORDS.capitalize()}; not saved: {call.contact_id}.")
+            return
         except Exception as exc:  # the history is a convenience: never lose the screen over it
-            self.notify(f"Could not save to history: {exc}", severity="warning", markup=False)
+            self._warn_from_thread(f"Could not save to history: {exc}")
+            return
+        self.post_message(HistoryChanged(instance_id))
+
+    def _warn_from_thread(self, text: str) -> None:
+        self.app.call_from_thread(self.notify, text, severity="warning", markup=False)
 
     def use_context(self, context: AppContext) -> None:
         """Another display zone: every part re-renders the loaded call in place, nothing is
@@ -540,13 +555,10 @@ class CallScreen(AppScreen):
         """Record the saved file, so the pane can say "saved" in a later session."""
         try:
             self.store.record_download(self.context.instance_id, contact_id, file_name, path)
+        except HistoryBusyError:
+            self._warn_from_thread(f"{BUSY_WORDS.capitalize()}; the file is saved, not noted.")
         except Exception as exc:  # a convenience, like the history: never lose the screen
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not remember the download: {exc}",
-                severity="warning",
-                markup=False,
-            )
+            self._warn_from_thread(f"Could not remember the download: {exc}")
 
     @work(thread=True, group="saved", exit_on_error=False)
     def find_saved(self, contact_id: str) -> None:
@@ -554,13 +566,10 @@ class CallScreen(AppScreen):
         try:
             known = self.store.downloads(contact_id, self.context.instance_id)
             present = {name: path for name, path in known.items() if path.is_file()}
+        except HistoryBusyError:
+            return  # "saved" marks are a convenience; the files are where they were
         except Exception as exc:
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not read the saved downloads: {exc}",
-                severity="warning",
-                markup=False,
-            )
+            self._warn_from_thread(f"Could not read the saved downloads: {exc}")
             return
         if present:
             self.post_message(self.SavedBefore(contact_id, present))

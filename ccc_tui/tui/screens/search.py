@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from textual import on
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from ccc_tui.calls.contact_ids import normalise_contact_id
-from ccc_tui.calls.history import HistoryStore
+from ccc_tui.calls.history import BUSY_WORDS, HistoryBusyError, HistoryEntry, HistoryStore
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.tui.messages import OpenCall
 from ccc_tui.tui.screens.base import AppScreen
@@ -19,6 +22,7 @@ from ccc_tui.tui.widgets.history import HistoryTable
 from ccc_tui.tui.widgets.key_bar import KeyBar
 
 EMPTY_HISTORY = "No calls looked up yet. Paste a ContactId above and press enter."
+HISTORY_OFF = "History is off for this session: calls you open are not remembered."
 DEMO_HINT = "Demo: try 1096645650 (outbound) or 2020927020 (has a recording)."
 
 
@@ -42,10 +46,26 @@ class SearchScreen(AppScreen):
         Binding("escape", "clear_input", "Clear", show=False),
     ]
 
+    @dataclass
+    class HistoryLoaded(Message):
+        """The store's newest calls, read in a thread; `asked` orders the answers."""
+
+        asked: int
+        entries: list[HistoryEntry]
+
+    @dataclass
+    class HistoryNote(Message):
+        """What became of a forget, or why the list could not be read: a sentence for the user."""
+
+        text: str
+        warning: bool = False
+
     def __init__(self, context: AppContext, store: HistoryStore) -> None:
         super().__init__()
         self.context = context
         self.store = store
+        self._asked = 0  # history reads asked for
+        self._shown = 0  # the latest read shown (an older, slower read is dropped)
 
     def compose(self) -> ComposeResult:
         yield ContextBar(self.context, "Find a call")
@@ -56,7 +76,8 @@ class SearchScreen(AppScreen):
                 max_length=200,
             )
             yield Static(self._idle_hint(), id="validation", classes="-ok")
-        yield Static(EMPTY_HISTORY, id="empty-history")
+        empty = EMPTY_HISTORY if self.store.enabled else HISTORY_OFF
+        yield Static(empty, id="empty-history")
         yield HistoryTable(tz=self.context.tz, id="history")
         yield KeyBar()
 
@@ -80,7 +101,42 @@ class SearchScreen(AppScreen):
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 
     def reload_history(self) -> None:
-        entries = self.store.recent(instance_id=self.context.instance_id)
+        """Read the history in a thread (never on the UI thread: a big or locked file waits
+        there); HistoryLoaded shows it."""
+        self._asked += 1
+        self.read_history(self._asked, self.context.instance_id)
+
+    @work(thread=True, group="history-read", exit_on_error=False)
+    def read_history(self, asked: int, instance_id: str, forget: HistoryEntry | None = None) -> None:
+        if forget is not None:
+            try:
+                self.store.remove(forget.contact_id, forget.instance_id)
+            except HistoryBusyError:
+                note = f"{BUSY_WORDS.capitalize()}; not saved: {forget.contact_id} is still there."
+                self.post_message(self.HistoryNote(note, warning=True))
+                return
+            self.post_message(self.HistoryNote(f"Forgot {forget.contact_id}"))
+        try:
+            entries = self.store.recent(instance_id=instance_id)
+        except HistoryBusyError:
+            note = f"{BUSY_WORDS.capitalize()}; the list could not be read just now."
+            self.post_message(self.HistoryNote(note, warning=True))
+            return
+        self.post_message(self.HistoryLoaded(asked, entries))
+
+    @on(HistoryNote)
+    def say_history_note(self, message: HistoryNote) -> None:
+        if message.warning:
+            self.notify(message.text, severity="warning", timeout=6, markup=False)
+        else:
+            self.notify(message.text, timeout=3, markup=False)
+
+    @on(HistoryLoaded)
+    def show_history(self, message: HistoryLoaded) -> None:
+        if message.asked < self._shown:
+            return
+        self._shown = message.asked
+        entries = message.entries
         table = self.query_one(HistoryTable)
         table.set_entries(entries)
         table.display = bool(entries)
@@ -127,9 +183,9 @@ class SearchScreen(AppScreen):
 
     @on(HistoryTable.Forget)
     def forget(self, event: HistoryTable.Forget) -> None:
-        self.store.remove(event.entry.contact_id, event.entry.instance_id)
-        self.reload_history()
-        self.notify(f"Forgot {event.entry.contact_id}", timeout=3, markup=False)
+        """Forget in a thread, then read the list again (a lock held elsewhere is a message)."""
+        self._asked += 1
+        self.read_history(self._asked, self.context.instance_id, forget=event.entry)
 
     def action_focus_input(self) -> None:
         self.query_one("#contact-input", Input).focus()
