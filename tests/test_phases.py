@@ -129,6 +129,40 @@ def test_state_without_duration_lasts_until_the_next_event() -> None:
     assert analysis.spans[2] == (70, 70)  # an outcome is a point
 
 
+def test_an_event_that_opens_no_state_is_a_point_even_before_a_later_one() -> None:
+    # Rule 3: without a Duration only a state event runs on to the next timestamp.
+    c = call(
+        ev(0, "EnterQueue", Lane.QUEUE, 10),
+        ev(10, "AbandonedInQueue", Lane.QUEUE),  # an outcome, not a state: a point
+        ev(10, "LaunchTransfer"),  # not a state either
+        ev(40, "End", duration=5),
+    )
+    analysis = analyse(c)
+    assert analysis.spans[1] == (10, 10)
+    assert analysis.spans[2] == (10, 10)
+    assert analysis.estimated == frozenset()
+    summary = analysis.summary
+    assert (seconds(summary.queue), seconds(summary.talk)) == (10, 0)
+    assert (seconds(summary.other), seconds(summary.wrap_up), seconds(summary.total)) == (30, 5, 45)
+
+
+def test_a_state_event_with_duration_zero_stays_zero() -> None:
+    # Rule 3: a known Duration of 0 is a length, not a missing one: no estimate to the next event.
+    c = call(
+        ev(0, "Ring", duration=0, agent_name="a"),  # rang and was taken at once
+        ev(0, "Talk", duration=30, agent_name="a"),
+        ev(30, "EnterQueue", Lane.QUEUE, 0),
+        ev(50, "End", duration=0),
+    )
+    analysis = analyse(c)
+    assert analysis.spans[0] == (0, 0)
+    assert analysis.spans[2] == (30, 30)
+    assert analysis.estimated == frozenset()
+    summary = analysis.summary
+    assert (seconds(summary.ring), seconds(summary.queue), seconds(summary.talk)) == (0, 0, 30)
+    assert (seconds(summary.other), seconds(summary.total)) == (20, 50)
+
+
 def test_abandoned_while_ringing() -> None:
     c = call(
         ev(0, "EnterQueue", Lane.QUEUE, 30),

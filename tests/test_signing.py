@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -122,6 +123,26 @@ def test_timestamp_round_trip_and_format() -> None:
     assert signing.parse_timestamp(text) == moment.replace(microsecond=0)
     with pytest.raises(ValueError):
         signing.parse_timestamp("2024-01-02 03:04:05")
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # Shanghai, 8 h ahead: 01:04:05 local on the 2nd is 17:04:05 UTC on the 1st.
+        (datetime(2024, 1, 2, 1, 4, 5, tzinfo=ZoneInfo("Asia/Shanghai")), "2024-01-01T17:04:05Z"),
+        # New York in summer, 4 h behind: the UTC day is the next one.
+        (datetime(2024, 7, 1, 22, 30, tzinfo=ZoneInfo("America/New_York")), "2024-07-02T02:30:00Z"),
+        (
+            datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=5, minutes=45))),
+            "2024-01-01T21:19:05Z",
+        ),
+    ],
+)
+def test_timestamp_of_an_aware_non_utc_time_is_its_utc_time(
+    moment: datetime, expected: str
+) -> None:
+    assert signing.format_timestamp(moment) == expected
+    assert signing.parse_timestamp(expected) == moment
 
 
 def test_nonces_are_unique() -> None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from rich.cells import cell_len
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.strip import Strip
@@ -284,6 +285,74 @@ async def test_rows_show_every_column_at_120() -> None:
         assert any(block in rows[4] for block in "█▉▊▋▌▍▎▏")  # Talk has a bar
 
 
+def skewed_call() -> Call:
+    """IVR stamped 10 s before the call's start (clock skew), then queue, ring, talk, end."""
+    start = datetime(2024, 3, 5, 1, 30, tzinfo=UTC)
+    return Call(
+        "3000000001",
+        start=start,
+        events=(
+            _event(start, -10, "EnterIVR", Lane.IVR, duration=10),
+            _event(start, 0, "EnterQueue", Lane.QUEUE, duration=20),
+            _event(start, 20, "Ring", Lane.AGENT, duration=10),
+            _event(start, 30, "Talk", Lane.AGENT, duration=40),
+            _event(start, 70, "End", Lane.AGENT, duration=0),
+        ),
+    )
+
+
+async def test_bars_sit_on_the_axis_from_the_earliest_event() -> None:
+    # The axis runs from -0:10 (the skewed IVR) to 1:10: 80 s over a 40-cell bar, 2 s a cell.
+    app = Host(skewed_call())
+    async with app.run_test(size=(78, 12)) as pilot:
+        await pilot.pause()
+        timeline = app.query_one(EventTimeline)
+        header, *rows = lines(timeline)[1:7]
+        assert header.endswith("Dur -0:10                               1:10")
+        bar_x = 38  # the bar is the last column and takes the rest of the line
+        assert len(header) - bar_x == 40
+        bars = [row[bar_x:] for row in rows]
+        assert all(len(bar) == 40 for bar in bars)
+
+        def cells(bar: str) -> tuple[int, int]:
+            drawn = bar.strip()
+            return bar.index(drawn), len(drawn)  # (start cell, width in cells)
+
+        assert [cells(bar) for bar in bars] == [(0, 5), (5, 10), (15, 5), (20, 20), (39, 1)]
+        assert bars[0] == "█" * 5 + " " * 35  # the skewed event starts the axis, in full cells
+        assert bars[3] == " " * 20 + "█" * 20  # the talk runs to the end of the axis
+        assert bars[4] == " " * 39 + "▕"  # End at 1:10: a tick on the last cell's right edge
+
+
+async def test_abandoned_and_overflow_rows_are_styled_as_alerts() -> None:
+    start = datetime(2024, 3, 5, 1, 30, tzinfo=UTC)
+    q = Lane.QUEUE
+    codes = ("EnterQueue", "ACDOverflow", "AbandonedInQueue", "AbandonedRing", "GiveUp")
+    call = Call(
+        "3000000002",
+        start=start,
+        events=tuple(_event(start, n * 5, code, q, duration=5) for n, code in enumerate(codes)),
+    )
+    app = Host(call)
+    async with app.run_test(size=(100, 12)) as pilot:
+        await pilot.press("j")  # the cursor on ACDOverflow: the cursor's colours win there
+        timeline = app.query_one(EventTimeline)
+        alert = timeline.get_component_rich_style("timeline--alert")
+        assert alert.bold and alert.color is not None
+
+        def event_style(row: int, code: str) -> Style | None:
+            strip = timeline.render_line(EventTimeline.HEADER_ROWS + row)
+            (segment,) = [seg for seg in strip if code in seg.text]
+            return segment.style
+
+        assert event_style(0, "EnterQueue") != alert  # an ordinary event is not an alert
+        assert event_style(1, "ACDOverflow") != alert  # under the cursor
+        for row in (2, 3, 4):
+            assert event_style(row, codes[row]) == alert, codes[row]
+        await pilot.press("k")  # the cursor away: ACDOverflow is an alert too
+        assert event_style(1, "ACDOverflow") == alert
+
+
 @pytest.mark.parametrize("width", [60, 80, 100, 120, 160, 200])
 async def test_every_line_is_exactly_as_wide_as_the_widget(width: int) -> None:
     app = Host(inbound_call())
@@ -421,6 +490,20 @@ async def test_filter_by_lane() -> None:
         timeline.filter("lane:other")
         assert tuple(timeline.visible_indices) == ()
         await pilot.pause()
+
+
+async def test_two_lanes_together_match_nothing() -> None:
+    # Every word must match and an event sits in one lane: "ivr queue" is an empty result, said so.
+    app = Host(inbound_call())
+    async with app.run_test(size=(100, 30)) as pilot:
+        timeline = app.query_one(EventTimeline)
+        for query in ("ivr queue", "lane:ivr lane:queue", "queue agent"):
+            timeline.filter(query)
+            await pilot.pause()
+            assert tuple(timeline.visible_indices) == (), query
+            assert f"No events match “{query}”." in event_rows(timeline)[0]
+        timeline.filter("queue lane:queue")  # the same lane twice is still one lane
+        assert tuple(timeline.visible_indices) == (1, 2)
 
 
 async def test_filter_keeps_the_cursor_on_its_event() -> None:

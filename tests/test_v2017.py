@@ -799,6 +799,36 @@ def test_access_denied_hint_names_the_action() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0", False),
+        ("1", True),
+        (" 0 ", False),
+        ("false", False),
+        ("True", True),
+        (0, False),
+        (1, True),
+        (False, False),
+        (True, True),
+        (2, None),
+        ("2", None),
+        ("", None),
+        (None, None),
+        ("maybe", None),
+    ],
+)
+def test_bool_reads_the_server_flags(value: object, expected: bool | None) -> None:
+    assert v2017._bool(value) is expected
+
+
+def test_success_as_a_digit_string() -> None:
+    assert v2017.raise_for_error({"Success": "1"}, http_status=200, action="X") is None
+    with pytest.raises(errors.InvalidRequestError) as info:
+        v2017.raise_for_error({"Success": "0"}, http_status=200, action="X")
+    assert info.value.code == "UnknownError"
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {"Success": True, "Code": "OK"},
