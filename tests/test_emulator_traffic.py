@@ -18,19 +18,15 @@ from ccc_tui.emulator.ids import ID_PER_DAY, decode_id
 from ccc_tui.emulator.showcase import INCIDENT, SHOWCASE, incident_window
 from ccc_tui.emulator.traffic import EARLY_ENDS
 from ccc_tui.emulator.vocabulary import SKILL_GROUPS
+from tests import test_emulator_dataset
 from tests.test_emulator_protocol import ANCHOR
 
 LOST = {"AbandonedInQueue", "QueueOverflow", "AbandonedRing", "AbandonedInContactFlow"}
 
 
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(anchor=ANCHOR)
-
-
-@pytest.fixture(scope="module")
-def window(dataset: Dataset) -> list[CallSummary]:
-    return list(dataset.summaries(dataset.anchor_ms - 30 * DAY_MS, dataset.anchor_ms - 1))
+# The default data set and its 30 days of calls, as the other data set tests have them.
+dataset = test_emulator_dataset.dataset
+window = test_emulator_dataset.window
 
 
 def stream(contact_id: str) -> int | None:

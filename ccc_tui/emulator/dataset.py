@@ -12,6 +12,10 @@ a recording's `StartTime` is a number, as in the seeds.
 An unknown contact is not an error: its timeline is `{"Events": {"CallEventDetail": []}}` (a Java
 DTO with null fields serialises without them) and its recordings an empty list.
 
+On top of the ordinary calls come planned ones (`traffic`): repeat callers, every UTC day, and
+the incident on the showcase day. They have ids of their own (`ids` streams 1 and 2) and random
+streams of their own, so the ordinary calls are the same with or without them.
+
 This is the facade: the calls themselves are written by `scenarios` and `specials` through a
 `builder.CallBuilder`; ids follow `ids`, named calls `showcase`, the seeds are `seeds`.
 """
@@ -49,7 +53,7 @@ from ccc_tui.emulator.vocabulary import (
 # A second instance the demo user can see; it has no calls and no recording storage.
 SECOND_INSTANCE_ID = "5b1e0c7a-3f2d-4e69-8a41-d2c7f09b6e13"
 
-__all__ = ["CST", "DAY_MS", "MAX_COUNT", "WINDOW_DAYS", "Dataset"]
+__all__ = ["CST", "DAY_MS", "MAX_COUNT", "SECOND_INSTANCE_ID", "WINDOW_DAYS", "Dataset"]
 
 WINDOW_DAYS = 30
 DAY_MS = 86_400_000
