@@ -19,7 +19,7 @@ from ccc_tui.emulator.audio import MAX_SECONDS, RATE, wav_bytes
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import CST, DAY_MS
 from ccc_tui.emulator.seeds import SEED_RECORDING
-from ccc_tui.emulator.showcase import SHOWCASE
+from ccc_tui.emulator.showcase import INCIDENT, SHOWCASE, incident_window
 from tests.test_emulator_protocol import (
     ANCHOR,
     NOW,
@@ -251,12 +251,26 @@ async def test_default_window_is_today_in_the_service_zone(client: httpx.AsyncCl
         ({"StartTime": "yesterday"}, "InvalidParameter"),
         ({"StartTime": DAY0 - 7 * DAY_MS - 1, "StopTime": DAY0}, "InvalidTimeRange"),
         ({"StartTime": DAY0, "StopTime": DAY0 - 1}, "InvalidTimeRange"),
+        # StopTime defaults to now, StartTime to the start of today: each can break the limit.
+        ({"StartTime": int(NOW.timestamp() * 1000) - 8 * DAY_MS}, "InvalidTimeRange"),
+        ({"StopTime": int(NOW.timestamp() * 1000) + 7 * DAY_MS}, "InvalidTimeRange"),
     ],
 )
 async def test_bad_paging_and_windows(
     client: httpx.AsyncClient, api: dict[str, Any], code: str
 ) -> None:
     assert_error(await cdr(client, **api), 400, code)
+
+
+async def test_the_limits_are_named_in_the_errors(client: httpx.AsyncClient) -> None:
+    body = assert_error(await cdr(client, PageSize=500), 400, "InvalidParameter")
+    assert "PageSize" in body["Message"] and "100" in body["Message"]
+    eight_days = {"StartTime": DAY0 - 7 * DAY_MS, "StopTime": DAY0 + DAY_MS}
+    body = assert_error(await cdr(client, **eight_days), 400, "InvalidTimeRange")
+    assert "7 days" in body["Message"]
+    # One call by its id needs no window: the limit does not apply.
+    response = await cdr(client, ContactId=SHOWCASE["huge"], **eight_days)
+    assert response.json()["CallDetailRecords"]["TotalCount"] == 1
 
 
 async def test_a_seven_day_window_is_allowed(client: httpx.AsyncClient) -> None:
@@ -289,6 +303,7 @@ async def test_filters(client: httpx.AsyncClient) -> None:
     assert by_number and by_number == [
         r for r in everything if "4008001234" in (r["CallingNumber"], r["CalledNumber"])
     ]
+    assert {r["ContactType"] for r in by_number} > {"Inbound", "Outbound"}  # called, or calling
 
     _, xiaofang = await all_pages(client, Criteria="小芳", **window)
     assert xiaofang == [r for r in everything if "小芳" in r["AgentNames"].split(",")]
@@ -299,6 +314,34 @@ async def test_filters(client: httpx.AsyncClient) -> None:
     assert customer in {r["CallingNumber"] for r in by_customer}
     _, nothing = await all_pages(client, Criteria="no such agent", **window)
     assert nothing == []
+
+
+async def test_phone_number_is_the_centres_and_criteria_the_customers(
+    client: httpx.AsyncClient,
+) -> None:
+    """PhoneNumber takes a number of the call centre: a customer's number there finds nothing
+    (a client that sends it there fails here), while Criteria finds that customer's calls."""
+    window = {"StartTime": DAY0, "StopTime": DAY0 + DAY_MS - 1}
+    _, mine = await all_pages(client, Criteria=INCIDENT.caller, **window)
+    assert len(mine) == len(INCIDENT.caller_calls)
+    assert {INCIDENT.caller} == {
+        r["CallingNumber"] if r["ContactType"] == "Inbound" else r["CalledNumber"] for r in mine
+    }
+    assert await all_pages(client, PhoneNumber=INCIDENT.caller, **window) == (0, [])
+    # A centre number is not something Criteria matches.
+    assert await all_pages(client, Criteria="4008001234", **window) == (0, [])
+
+
+async def test_the_incident_through_the_api(client: httpx.AsyncClient) -> None:
+    start, stop = incident_window(ANCHOR)
+    window = {"StartTime": int(start.timestamp() * 1000), "StopTime": int(stop.timestamp() * 1000)}
+    _, queue = await all_pages(client, 20, Criteria=INCIDENT.skill_group, **window)
+    lost = {"AbandonedInQueue", "QueueOverflow", "AbandonedRing"}
+    _, abandoned = await all_pages(
+        client, 20, Criteria=INCIDENT.skill_group, ContactDisposition=",".join(lost), **window
+    )
+    assert len(queue) >= 20 and len(abandoned) >= 0.75 * len(queue)
+    assert abandoned == [r for r in queue if r["ContactDisposition"] in lost]
 
 
 async def test_without_recordings(client: httpx.AsyncClient) -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import wave
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -33,7 +34,7 @@ from ccc_tui.emulator.server import (
     running_emulator,
     serve,
 )
-from ccc_tui.emulator.showcase import SHOWCASE
+from ccc_tui.emulator.showcase import INCIDENT, SHOWCASE
 from tests.seeds import SEED_EVENTS_JSON, SEED_RECORDINGS_JSON
 from tests.test_emulator_protocol import (
     ANCHOR,
@@ -230,6 +231,44 @@ def test_command_banner_and_quiet_interrupt(monkeypatch: pytest.MonkeyPatch) -> 
         "--endpoint http://127.0.0.1:9100",
     ):
         assert fact in text, fact
+
+
+def test_calls_scale_the_data_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert parse().calls == 5000
+    assert parse("--calls", "100_000").calls == parse("--calls", "100000").calls == 100_000
+    seen: dict[str, Any] = {}
+
+    def fake_serve(host: str, port: int, **kwargs: Any) -> None:
+        seen.update(kwargs)
+        kwargs["ready"](f"http://{host}:{port}")
+
+    monkeypatch.setattr("ccc_tui.emulator.server.serve", fake_serve)
+    out = io.StringIO()
+    assert command.run(parse("--calls", "100000"), out=out, err=io.StringIO()) == 0
+    assert seen["calls"] == 100_000
+    anchor = seen["anchor"]
+    assert (anchor.hour, anchor.minute, anchor.utcoffset()) == (0, 0, timedelta(0))
+    assert "Calls: 100,000 over the 30 days" in out.getvalue()
+
+
+@pytest.mark.parametrize("value", ["-1", "270001", "many", ""])
+def test_calls_out_of_range_is_a_usage_error(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        parse("--calls", value)
+    assert exit_info.value.code == 2
+    assert "--calls" in capsys.readouterr().err
+
+
+def test_banner_names_the_incident_and_a_repeat_caller() -> None:
+    anchor = datetime(2025, 6, 1, tzinfo=UTC)
+    text = "\n".join(command.banner("http://127.0.0.1:8931", "none", anchor=anchor))
+    assert (
+        f"Incident: 2025-05-31 10:05-11:20 CST, skill group {INCIDENT.skill_group} (complaints)"
+        in text
+    )
+    assert f"Repeat caller: {INCIDENT.caller} (" in text and "called back at 11:46" in text
 
 
 def test_banner_for_a_remote_bind_shows_a_local_example() -> None:

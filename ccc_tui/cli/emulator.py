@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from typing import TextIO
 
 from ccc_tui.emulator.constants import (
+    DEFAULT_CALLS,
     DEFAULT_PORT,
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
     DEMO_INSTANCE_ID,
+    MAX_CALLS,
 )
 
 EXIT_OK = 0
@@ -40,6 +43,17 @@ def _port(text: str) -> int:
     return port
 
 
+def _calls(text: str) -> int:
+    """A number of calls for the data set: 0 to MAX_CALLS (a usage error otherwise)."""
+    try:
+        calls = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of calls") from None
+    if not 0 <= calls <= MAX_CALLS:
+        raise argparse.ArgumentTypeError(f"{calls} calls: give 0 to {MAX_CALLS:,}")
+    return calls
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "emulator",
@@ -65,6 +79,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "retry-after=500,seed=7",
     )
     parser.add_argument(
+        "--calls",
+        type=_calls,
+        default=DEFAULT_CALLS,
+        metavar="N",
+        help=f"ordinary calls in total over the 30 days before today, spread over the days by "
+        f"hour ({DEFAULT_CALLS}; at most {MAX_CALLS:,}); the repeat callers' calls (about a "
+        "tenth more) and the incident's come on top",
+    )
+    parser.add_argument(
         "--allow-remote",
         action="store_true",
         help="allow a non-loopback --host (anyone reaching it can use the public demo key)",
@@ -72,10 +95,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=run)
 
 
-def banner(url: str, faults_text: str) -> list[str]:
-    """The start-up lines: one fact each, so they can be read or grepped."""
+def _utc_midnight() -> datetime:
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def banner(
+    url: str, faults_text: str, *, anchor: datetime | None = None, calls: int = DEFAULT_CALLS
+) -> list[str]:
+    """The start-up lines: one fact each, so they can be read or grepped. `anchor`: the data
+    set's (the start of today, UTC, by default)."""
     from ccc_tui.emulator.server import is_loopback
-    from ccc_tui.emulator.showcase import SHOWCASE
+    from ccc_tui.emulator.showcase import INCIDENT, SHOWCASE, incident_window
 
     host = url.split("//", 1)[1].rsplit(":", 1)[0].strip("[]")
     local = url if is_loopback(host) else f"http://127.0.0.1:{url.rsplit(':', 1)[1]}"
@@ -87,6 +117,16 @@ def banner(url: str, faults_text: str) -> list[str]:
         f"InstanceId: {DEMO_INSTANCE_ID}",
     ]
     lines += [f"ContactId: {SHOWCASE[name]} ({what})" for name, what in _SHOWN]
+    start, stop = incident_window(anchor or _utc_midnight())
+    callback = next(clock for kind, clock in INCIDENT.caller_calls if kind == "outbound")
+    lines += [
+        f"Calls: {calls:,} over the 30 days before today, busy by day and quiet at night "
+        "(CST), plus repeat callers' calls",
+        f"Incident: {start:%Y-%m-%d} {start:%H:%M}-{stop:%H:%M} CST, skill group "
+        f"{INCIDENT.skill_group} (complaints): most calls abandoned in queue or overflowed",
+        f"Repeat caller: {INCIDENT.caller} (gave up three times in the incident, called back "
+        f"at {callback[:5]})",
+    ]
     lines += [
         f"Faults: {faults_text}",
         f"Try: ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_ACCESS_KEY_ID} "
@@ -113,11 +153,23 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         print(f"ccc-tui emulator: {exc}", file=err)
         return EXIT_USAGE
 
+    calls = getattr(args, "calls", DEFAULT_CALLS)
+    anchor = _utc_midnight()
+
     def ready(url: str) -> None:
-        print("\n".join(banner(url, faults.describe())), file=out, flush=True)
+        lines = banner(url, faults.describe(), anchor=anchor, calls=calls)
+        print("\n".join(lines), file=out, flush=True)
 
     try:
-        serve(args.host, args.port, faults=faults, allow_remote=args.allow_remote, ready=ready)
+        serve(
+            args.host,
+            args.port,
+            faults=faults,
+            anchor=anchor,
+            calls=calls,
+            allow_remote=args.allow_remote,
+            ready=ready,
+        )
     except ServerUnavailableError as exc:
         print(f"ccc-tui emulator: {exc}", file=err)
         return EXIT_FAILURE

@@ -13,7 +13,8 @@ Modules, each with one job:
 - `builder`: `CallBuilder`, which draws one call's trail, and the `CallSummary` of a CDR row.
 - `scenarios`: the generated calls' scenarios, their weights and builders.
 - `specials`: the seed, huge and hostile calls.
-- `showcase`: named calls for tests, docs and demos, and when they happen.
+- `showcase`: named calls for tests, docs and demos, when they happen, and the incident.
+- `traffic`: planned calls on top of the ordinary traffic: repeat callers and the incident.
 - `ids`: the generated contact id scheme.
 - `dataset`: `Dataset`, the facade the app asks for calls, instances and users.
 - `app`, `server`, `faults`, `bodies`, `audio`: the protocol, its transport, injected faults,

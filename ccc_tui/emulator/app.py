@@ -35,7 +35,8 @@ from ccc_tui.emulator.seeds import (
 
 API_VERSION = "2017-07-05"
 TIMESTAMP_TOLERANCE = timedelta(minutes=15)
-MAX_WINDOW_MS = 7 * DAY_MS
+MAX_WINDOW_MS = 7 * DAY_MS  # ListCallDetailRecords: StartTime to StopTime
+MAX_PAGE_SIZE = 100
 MAX_BODY_BYTES = 1 << 20
 URL_VALIDITY_S = 3600
 OSS_ACCESS_KEY_ID = "demo-oss-access-key-id"
@@ -85,8 +86,9 @@ def _missing(name: str) -> ApiError:
     )
 
 
-def _invalid(name: str) -> ApiError:
-    return ApiError(400, "InvalidParameter", f'The specified parameter "{name}" is not valid.')
+def _invalid(name: str, why: str = "") -> ApiError:
+    message = f'The specified parameter "{name}" is not valid.'
+    return ApiError(400, "InvalidParameter", f"{message[:-1]}: {why}." if why else message)
 
 
 class _Nonces:
@@ -614,9 +616,9 @@ def _page(request: Request, *, default_size: int | None = None) -> tuple[int, in
     number = 1 if number is None else number
     size = default_size if size is None else size
     if number < 1:
-        raise _invalid("PageNumber")
-    if size is None or not 1 <= size <= 100:
-        raise _invalid("PageSize")
+        raise _invalid("PageNumber", "it starts at 1")
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
+        raise _invalid("PageSize", f"it must be between 1 and {MAX_PAGE_SIZE}")
     return number, size
 
 
@@ -711,7 +713,8 @@ def _call_detail_records(app: EmulatorApp, request: Request) -> dict[str, Any]:
                     continue
                 if dispositions and row.disposition.casefold() not in dispositions:
                     continue
-                if phone and phone not in (row.calling_number, row.called_number):
+                # The call centre's own number, not the customer's: that one is Criteria's.
+                if phone and phone != row.center_number:
                     continue
                 if criteria and not row.matches_text(criteria):
                     continue

@@ -55,6 +55,16 @@ class CallSummary(NamedTuple):
         )
 
 
+def customer_number(rng: random.Random) -> str:
+    """A customer's number: a mobile most of the time, else a landline with its area code."""
+    if rng.random() < 0.85:
+        prefix = MOBILE_PREFIXES[int(rng.random() * len(MOBILE_PREFIXES))]
+    else:
+        areas = ("010", "021", "0571", "0755")
+        prefix = areas[int(rng.random() * len(areas))]
+    return prefix + f"{int(rng.random() * 1e8):08d}"
+
+
 @functools.cache
 def _expand(table: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
     """A weighted table as a flat tuple, so one uniform draw picks by weight."""
@@ -89,6 +99,10 @@ class CallBuilder:
         self.extra_data: dict[str, Any] = {}
         self.scenario = ""
         self._scratch: dict[str, Any] = {}
+        # A planned call's customer and skill group (an index into SKILL_GROUPS): the first
+        # `customer()` and `group()` draws return them instead of drawing.
+        self.fixed_customer: str | None = None
+        self.fixed_group: int | None = None
 
     # Draws through random() only: randint/choice cost several times more per call.
     def ri(self, lo: int, hi: int) -> int:
@@ -99,6 +113,9 @@ class CallBuilder:
 
     # vocabulary draws
     def group(self, choices: tuple[int, ...] | None = None) -> SkillGroup:
+        if self.fixed_group is not None:
+            idx, self.fixed_group = self.fixed_group, None
+            return SKILL_GROUPS[idx]
         idx = self.pick(choices) if choices else int(self.rng.random() * 8)
         return SKILL_GROUPS[idx]
 
@@ -111,9 +128,10 @@ class CallBuilder:
         return self.pick(members)
 
     def customer(self) -> str:
-        if self.rng.random() < 0.85:
-            return self.pick(MOBILE_PREFIXES) + f"{int(self.rng.random() * 1e8):08d}"
-        return self.pick(("010", "021", "0571", "0755")) + f"{int(self.rng.random() * 1e8):08d}"
+        if self.fixed_customer is not None:
+            number, self.fixed_customer = self.fixed_customer, None
+            return number
+        return customer_number(self.rng)
 
     def reason(self, table: tuple[tuple[str, int], ...]) -> str:
         return self.pick(_expand(table))

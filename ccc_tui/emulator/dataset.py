@@ -12,6 +12,10 @@ a recording's `StartTime` is a number, as in the seeds.
 An unknown contact is not an error: its timeline is `{"Events": {"CallEventDetail": []}}` (a Java
 DTO with null fields serialises without them) and its recordings an empty list.
 
+On top of the ordinary calls come planned ones (`traffic`): repeat callers, every UTC day, and
+the incident on the showcase day. They have ids of their own (`ids` streams 1 and 2) and random
+streams of their own, so the ordinary calls are the same with or without them.
+
 This is the facade: the calls themselves are written by `scenarios` and `specials` through a
 `builder.CallBuilder`; ids follow `ids`, named calls `showcase`, the seeds are `seeds`.
 """
@@ -22,20 +26,21 @@ import bisect
 import random
 from collections import OrderedDict
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from ccc_tui.emulator.builder import CallBuilder, CallSummary
-from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
-from ccc_tui.emulator.ids import ID_DAY0, ID_PER_DAY, decode_id, generated_id
+from ccc_tui.emulator.constants import CST, DEFAULT_CALLS, DEMO_INSTANCE_ID, MAX_CALLS
+from ccc_tui.emulator.ids import ID_DAY0, ID_LAST_DAY, ID_PER_DAY, decode_id, generated_id
 from ccc_tui.emulator.scenarios import draw_scenario, run_scenario
 from ccc_tui.emulator.seeds import (
     SEED_EVENTS_CONTACT_ID,
     SEED_EVENTS_DATA,
     SEED_RECORDING_CONTACT_ID,
 )
-from ccc_tui.emulator.showcase import SHOWCASE, SHOWCASE_PLAN
+from ccc_tui.emulator.showcase import SHOWCASE, SHOWCASE_PLAN, at_cst, incident_window, showcase_day
 from ccc_tui.emulator.specials import SPECIAL_CALLS
+from ccc_tui.emulator.traffic import Plan, caller_pool, incident_calls, repeat_calls
 from ccc_tui.emulator.vocabulary import (
     AGENTS,
     CENTER_NUMBERS,
@@ -48,9 +53,14 @@ from ccc_tui.emulator.vocabulary import (
 # A second instance the demo user can see; it has no calls and no recording storage.
 SECOND_INSTANCE_ID = "5b1e0c7a-3f2d-4e69-8a41-d2c7f09b6e13"
 
-CST = timezone(timedelta(hours=8), "CST")  # the service's own time zone (Asia/Shanghai)
+__all__ = ["CST", "DAY_MS", "MAX_COUNT", "SECOND_INSTANCE_ID", "WINDOW_DAYS", "Dataset"]
+
 WINDOW_DAYS = 30
 DAY_MS = 86_400_000
+MAX_COUNT = MAX_CALLS
+# A day holds at most ID_PER_DAY ordinary calls, and varies up to a tenth above its share.
+assert -(-MAX_COUNT // WINDOW_DAYS) * 11 // 10 <= ID_PER_DAY
+_REPEAT, _INCIDENT = 1, 2  # the id streams of the planned calls (`ids`, `traffic`)
 
 
 class _Day(NamedTuple):
@@ -59,6 +69,15 @@ class _Day(NamedTuple):
 
 
 _EMPTY_DAY = _Day((), ())
+
+
+class _Planned(NamedTuple):
+    starts: tuple[int, ...]  # sorted epoch ms
+    ids: tuple[str, ...]  # increasing, like the starts
+    plans: tuple[Plan, ...]
+
+
+_NO_PLANS = _Planned((), (), ())
 
 
 class _Lru(OrderedDict[str, dict[str, Any]]):
@@ -77,20 +96,29 @@ class _Lru(OrderedDict[str, dict[str, Any]]):
 
 
 class Dataset:
-    """All calls of the demo instance. Deterministic for a given anchor, count and seed."""
+    """All calls of the demo instance. Deterministic for a given anchor, count and seed.
+
+    `count` is the number of ordinary calls over the 30 days before the anchor (the default
+    5000; at most `MAX_COUNT`); each day gets an even share, varying up to a tenth above it.
+    On top of them: the repeat callers' calls (about a tenth more), the incident (about a
+    quarter of a day's share, on the anchor's previous day: `showcase.INCIDENT`), the seeds
+    and the showcase calls. A count of 0 leaves only the seeds and the showcase calls.
+    """
 
     def __init__(
-        self, anchor: datetime | None = None, count: int = 5000, seed: int = 20170705
+        self, anchor: datetime | None = None, count: int = DEFAULT_CALLS, seed: int = 20170705
     ) -> None:
         if anchor is None:
             now = datetime.now(UTC)
             anchor = now.replace(hour=0, minute=0, second=0, microsecond=0)
         elif anchor.tzinfo is None:
             anchor = anchor.replace(tzinfo=UTC)
-        if count < 0:
-            raise ValueError("count must be >= 0")
+        if not 0 <= count <= MAX_COUNT:
+            raise ValueError(f"count must be between 0 and {MAX_COUNT}, got {count}")
         if anchor.timestamp() < (ID_DAY0 + WINDOW_DAYS + 1) * 86_400:
             raise ValueError("the anchor must be after February 2010")
+        if anchor.timestamp() >= ID_LAST_DAY * 86_400:
+            raise ValueError("the anchor must be before 2078")
         self.anchor = anchor.astimezone(UTC)
         self.count = count
         self.seed = seed
@@ -104,6 +132,10 @@ class Dataset:
         self._data = _Lru(64)
         self._special: dict[str, tuple[str, int]] | None = None  # id -> (kind, start ms)
         self._special_by_day: dict[int, list[tuple[int, str]]] | None = None
+        self._planned: dict[tuple[int, int], _Planned] = {}  # (stream, day) ->
+        self._plans: dict[str, Plan] = {}  # contact id -> plan, for the days planned so far
+        self._pool: tuple[str, ...] | None = None
+        self._incident: list[Plan] | None = None
 
     # -- index --
 
@@ -121,12 +153,9 @@ class Dataset:
                 SEED_RECORDING_CONTACT_ID: ("seed_recording", 1531284905000),
             }
             # Showcase calls happen on the day before the anchor, in the service's zone.
-            day_before = (self.anchor - timedelta(days=1)).astimezone(CST).date()
+            day_before = showcase_day(self.anchor)
             for name, (kind, clock) in SHOWCASE_PLAN.items():
-                h, m, s = (int(x) for x in clock.split(":"))
-                moment = datetime(
-                    day_before.year, day_before.month, day_before.day, h, m, s, tzinfo=CST
-                )
+                moment = at_cst(day_before, clock)
                 special[SHOWCASE[name]] = (kind, int(moment.timestamp()) * 1000)
             by_day: dict[int, list[tuple[int, str]]] = {}
             for cid, (_, start) in special.items():
@@ -157,6 +186,43 @@ class Dataset:
         self._days[day] = result
         return result
 
+    def _caller_pool(self) -> tuple[str, ...]:
+        if self._pool is None:
+            self._pool = caller_pool(self.seed, self._per_day)
+        return self._pool
+
+    def _planned_day(self, stream: int, day: int) -> _Planned:
+        """The planned calls of one stream and UTC day, with their ids."""
+        cached = self._planned.get((stream, day))
+        if cached is not None:
+            return cached
+        plans: list[Plan] = []
+        if stream == _REPEAT and self._first_day <= day < self._last_day:
+            plans = repeat_calls(self.seed, day, self._per_day, self._caller_pool())
+        elif stream == _INCIDENT:
+            if self._incident is None:
+                # The pool's customers who call that day already are left out of it.
+                start, _ = incident_window(self.anchor)
+                busy = self._planned_day(_REPEAT, int(start.timestamp() * 1000) // DAY_MS)
+                self._incident = incident_calls(
+                    self.seed,
+                    self.anchor,
+                    self._per_day,
+                    self._caller_pool(),
+                    {plan.customer for plan in busy.plans},
+                )
+            plans = [p for p in self._incident if p.start_ms // DAY_MS == day]
+        plans.sort(key=lambda p: (p.start_ms, p.customer, p.scenario))
+        if not plans:
+            result = _NO_PLANS
+        else:
+            stride = ID_PER_DAY // len(plans)
+            ids = tuple(generated_id(day, k * stride, stream) for k in range(len(plans)))
+            result = _Planned(tuple(p.start_ms for p in plans), ids, tuple(plans))
+            self._plans.update(zip(ids, plans, strict=True))
+        self._planned[(stream, day)] = result
+        return result
+
     def _locate(self, contact_id: str) -> tuple[str, int] | None:
         """(kind, start ms) of a contact, or None when the data set does not know it."""
         special = self._specials().get(contact_id)
@@ -165,19 +231,29 @@ class Dataset:
         decoded = decode_id(contact_id)
         if decoded is None:
             return None
-        day_number, _ = decoded
-        day = self._day(day_number)
+        day_number, slot = decoded
+        stream = slot // ID_PER_DAY
+        day = self._day(day_number) if stream == 0 else self._planned_day(stream, day_number)
         i = bisect.bisect_left(day.ids, contact_id)  # ids increase through the day
         if i < len(day.ids) and day.ids[i] == contact_id:
-            return "generated", day.starts[i]
+            return ("generated" if stream == 0 else "planned"), day.starts[i]
         return None
 
     def __contains__(self, contact_id: object) -> bool:
         return isinstance(contact_id, str) and self._locate(contact_id) is not None
 
     def __len__(self) -> int:
-        days = sum(len(self._day(d).ids) for d in range(self._first_day, self._last_day))
-        return days + len(self._specials())
+        days = sum(
+            len(self._day(d).ids) + len(self._planned_day(_REPEAT, d).ids)
+            for d in range(self._first_day, self._last_day)
+        )
+        incident = len(self._incident_plans())
+        return days + incident + len(self._specials())
+
+    def _incident_plans(self) -> list[Plan]:
+        self._planned_day(_INCIDENT, self._last_day)  # any day: it plans the whole incident
+        assert self._incident is not None
+        return self._incident
 
     # -- building calls --
 
@@ -189,6 +265,12 @@ class Dataset:
             scenario = draw_scenario(rng)
             run_scenario(b, scenario)
             b.scenario = scenario
+            return b
+        if kind == "planned":
+            plan = self._plans[contact_id]
+            b.fixed_customer, b.fixed_group = plan.customer, plan.group
+            run_scenario(b, plan.scenario)
+            b.scenario = plan.scenario
             return b
         b.scenario = kind
         special = SPECIAL_CALLS.get(kind)
@@ -270,6 +352,11 @@ class Dataset:
         for day_number in reversed(days) if descending else days:
             day = self._day(day_number)
             entries = [(s, cid, "generated") for s, cid in zip(day.starts, day.ids, strict=True)]
+            for stream in (_REPEAT, _INCIDENT):
+                planned = self._planned_day(stream, day_number)
+                entries += [
+                    (s, cid, "planned") for s, cid in zip(planned.starts, planned.ids, strict=True)
+                ]
             entries += [
                 (start, cid, special[cid][0])
                 for start, cid in self._special_by_day.get(day_number, ())

@@ -222,15 +222,18 @@ def serve(
     *,
     faults: Faults | None = None,
     anchor: datetime | None = None,
+    calls: int | None = None,
     allow_remote: bool = False,
     ready: Callable[[str], None] | None = None,
     header_timeout: float = HEADER_TIMEOUT_S,
     max_connections: int | None = None,
 ) -> None:
-    """Serve until interrupted. `ready(base_url)` runs once the socket listens."""
+    """Serve until interrupted. `ready(base_url)` runs once the socket listens. `calls`: the
+    ordinary calls over the data set's 30 days (`Dataset`'s count; None for its default)."""
     uvicorn = _uvicorn()
+    dataset = Dataset(anchor=anchor) if calls is None else Dataset(anchor=anchor, count=calls)
     sock = bind(host, port, allow_remote=allow_remote)
-    app = create_app(dataset=Dataset(anchor=anchor), faults=faults)
+    app = create_app(dataset=dataset, faults=faults)
     if ready is not None:
         ready(base_url(sock))
     try:

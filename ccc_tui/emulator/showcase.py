@@ -2,10 +2,17 @@
 
 The generated ids carry a check digit these fail, so a showcase id can never collide with a
 generated one. Cheap to import: the CLI lists these names without loading the data set.
+
+Besides single calls it names an incident (`INCIDENT`): a stretch of the same day when one queue
+abandons most of its calls, and a repeat caller caught in it.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from ccc_tui.emulator.constants import CST
 from ccc_tui.emulator.seeds import SEED_EVENTS_CONTACT_ID, SEED_RECORDING_CONTACT_ID
 
 SHOWCASE: dict[str, str] = {
@@ -40,3 +47,48 @@ SHOWCASE_PLAN: dict[str, tuple[str, str]] = {
     "huge": ("huge", "08:30:00"),
     "hostile": ("hostile", "17:13:13"),
 }
+
+
+class Incident(NamedTuple):
+    """A stretch of the showcase day when one queue abandons most of its calls."""
+
+    skill_group: str  # the queue's name (a skill group of the demo instance)
+    start: str  # CST "HH:MM" on the anchor's previous day, like the showcase calls
+    minutes: int
+    caller: str  # a repeat caller caught in it
+    caller_calls: tuple[tuple[str, str], ...]  # (scenario, CST "HH:MM:SS") of the caller's calls
+
+
+# From 10:05 for 75 minutes the complaints line (投诉处理组) abandons most calls: callers give up
+# in the queue or are overflowed out of it. The incident brings more calls than usual, some from
+# the same people calling back within minutes. One of them calls three times and gives up each
+# time; the complaints team calls them back after the incident.
+INCIDENT = Incident(
+    skill_group="投诉处理组",
+    start="10:05",
+    minutes=75,
+    caller="13957106245",
+    caller_calls=(
+        ("abandoned_in_queue", "10:12:08"),
+        ("overflow_end", "10:24:51"),
+        ("abandoned_in_queue", "10:37:30"),
+        ("outbound", "11:46:02"),
+    ),
+)
+
+
+def showcase_day(anchor: datetime) -> date:
+    """The day the showcase calls and the incident happen: the anchor's previous day, in CST."""
+    return (anchor - timedelta(days=1)).astimezone(CST).date()
+
+
+def at_cst(day: date, clock: str) -> datetime:
+    """A CST time of day ("HH:MM" or "HH:MM:SS") on `day`."""
+    h, m, s = (int(x) for x in (clock + ":00")[:8].split(":"))
+    return datetime(day.year, day.month, day.day, h, m, s, tzinfo=CST)
+
+
+def incident_window(anchor: datetime) -> tuple[datetime, datetime]:
+    """When the incident starts and ends, for a data set with this anchor."""
+    start = at_cst(showcase_day(anchor), INCIDENT.start)
+    return start, start + timedelta(minutes=INCIDENT.minutes)
