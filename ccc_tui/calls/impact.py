@@ -92,7 +92,7 @@ class Impact:
 
     def _sections(self) -> list[tuple[str, tuple[tuple[str, int], ...], str]]:
         return [
-            ("By outcome", self.by_outcome, ""),
+            ("By outcome", self.by_outcome, "no calls"),
             ("By skill group", self.by_skill_group, "no skill group on the records"),
             ("By agent", self.by_agent, "no agent on the records"),
             (

@@ -23,10 +23,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ccc_tui.api.errors import CccError
 from ccc_tui.api.models import CallRecord, Page
@@ -34,17 +34,12 @@ from ccc_tui.calls.export import iso_utc
 from ccc_tui.calls.outcome import Outcome, outcome_of
 from ccc_tui.calls.query import Query
 
-__all__ = ["PAGE_SIZE", "Batch", "Gap", "Progress", "RecordSource", "Row", "search"]
+if TYPE_CHECKING:
+    from ccc_tui.api.client import CccClient
+
+__all__ = ["PAGE_SIZE", "Batch", "Gap", "Progress", "Row", "search"]
 
 PAGE_SIZE = 100  # the most the service gives per page
-
-
-class RecordSource(Protocol):
-    """What the service needs of the client: `CccClient` is one."""
-
-    max_concurrency: int
-
-    async def list_call_detail_records(self, **params: Any) -> Page[CallRecord]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +128,12 @@ class _Window:
 
 
 async def search(
-    client: RecordSource,
+    client: CccClient,
     query: Query,
     *,
     page_size: int = PAGE_SIZE,
     lookahead: int | None = None,
-) -> AsyncIterator[Batch]:
+) -> AsyncGenerator[Batch, None]:
     """The query's rows, a batch per page, in order. Stop iterating (or cancel) to stop fetching:
     the requests still in flight are cancelled. A ContactId query asks for that one call."""
     params = query.api_params()
@@ -147,7 +142,7 @@ async def search(
         found = tuple(Row.of(r) for r in page.items[:1])
         yield Batch(found, Progress(len(found), len(found), 1, 1))
         return
-    ahead = max(1, lookahead or 2 * max(1, getattr(client, "max_concurrency", 8)))
+    ahead = max(1, lookahead or 2 * max(1, client.max_concurrency))
     windows = [_Window(start, stop) for start, stop in query.windows()]
     plan: list[tuple[int, int]] = [(w, 1) for w in range(len(windows))]
     tasks: dict[tuple[int, int], asyncio.Task[Page[CallRecord]]] = {}
