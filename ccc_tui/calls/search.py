@@ -13,7 +13,8 @@ Async, no Textual; the search screen and `ccc-tui find` both drive it.
 - A page that still fails after the client's retries leaves the rows already in, and its batch
   carries a `Gap`: the part of the window whose rows are missing, and why. Searching the same
   query over that part (`Query.with_window`) fetches it again. Errors that retrying cannot mend
-  (credentials, permissions, a request the service rejects) are raised instead.
+  (credentials, permissions, a request the service rejects) are raised instead; a truncated or
+  garbled body, which the client does not retry, is a gap like any other failed page.
 - Each row carries its outcome read from the record alone, `outcome_of(None, record)`: the
   record's ContactDisposition (and its agent and skill group names), since a row has no events.
 """
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ccc_tui.api.errors import CccError
+from ccc_tui.api.errors import EXIT_CONFIG, CccError, InvalidRequestError
 from ccc_tui.api.models import CallRecord, Page
 from ccc_tui.calls.export import iso_utc
 from ccc_tui.calls.outcome import Outcome, outcome_of
@@ -179,7 +180,7 @@ async def search(
             try:
                 page = await tasks.pop(key)
             except CccError as error:
-                if not error.retryable:
+                if _fatal(error):
                     raise
                 done += 1
                 following = None
@@ -226,6 +227,13 @@ async def search(
         for task in tasks.values():
             with contextlib.suppress(BaseException):
                 await task
+
+
+def _fatal(error: CccError) -> bool:
+    """Errors no retry or later page can mend: credentials, permissions, the configuration, a
+    request the service rejects. A page that failed for any other reason (still throttled or
+    unavailable after the retries, a cut-off or garbled body) is a gap in the results."""
+    return error.exit_code == EXIT_CONFIG or isinstance(error, InvalidRequestError)
 
 
 async def _gap(
