@@ -117,6 +117,7 @@ _CONTACT_ID_RE = re.compile(r"^(?:job-[A-Za-z0-9-]{4,60}|[1-9]\d{8,9})$")
 _LINE_PREFIX = "line:"
 _NUMBER_PREFIX = "number:"
 _ID_PREFIX = "id:"
+_MAX_NAME = 64
 
 
 class QueryError(ValueError):
@@ -264,7 +265,7 @@ class Query:
 
 
 def _shown(value: str) -> str:
-    return safe_text(value, 32)
+    return safe_text(value)  # whole: what is shown is what is sent (names are capped at parse)
 
 
 def _clock(moment: datetime) -> str:
@@ -619,6 +620,9 @@ def _build(parts: _Parts, *, now: datetime, tz: tzinfo | None) -> Query:
         raise QueryError("two phone numbers: search one at a time")
     if len(parts.lines) > 1:
         raise QueryError("two line: numbers: search one at a time")
+    for name in parts.names:
+        if len(name) > _MAX_NAME:
+            raise QueryError(f"a name has at most {_MAX_NAME} characters: '{safe_text(name, 24)}'")
     start, stop, label = _window(parts, now=now, tz=tz)
     return Query(
         start=start,
