@@ -20,6 +20,7 @@ from ccc_tui.cli.common import add_target_arguments
 # command name -> module with `register(subparsers)`, which sets `handler(args) -> int`.
 COMMANDS: dict[str, str] = {
     "show": "ccc_tui.cli.show",
+    "find": "ccc_tui.cli.find",
     "emulator": "ccc_tui.cli.emulator",
     "config": "ccc_tui.cli.config_cmd",
     "login": "ccc_tui.cli.login",

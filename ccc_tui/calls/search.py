@@ -1,0 +1,260 @@
+"""The search service of "find calls": a `Query` in, its rows out as an async iterator of batches.
+Async, no Textual; the search screen and `ccc-tui find` both drive it.
+
+- A window longer than the service accepts (7 days) is cut into windows it does accept
+  (`Query.windows`), transparently.
+- The first page comes back as soon as it arrives; the rest are fetched behind it through the one
+  client, so its concurrency bound and rate limit apply. `TotalCount` comes on page 1 only: once a
+  window's first page says how many rows there are, its other pages are asked for concurrently
+  (at most `lookahead` pages in flight ahead of the reader); without a total, one after another.
+- Batches come in the query's order (newest first unless the query says otherwise), one per
+  page, each with the progress so far ("n of N"). A row seen twice (calls arriving while the
+  pages are read shift them) is given once.
+- A page that still fails after the client's retries leaves the rows already in, and its batch
+  carries a `Gap`: the part of the window whose rows are missing, and why. Searching the same
+  query over that part (`Query.with_window`) fetches it again. Errors that retrying cannot mend
+  (credentials, permissions, a request the service rejects) are raised instead; a truncated or
+  garbled body, which the client does not retry, is a gap like any other failed page.
+- Each row carries its outcome read from the record alone, `outcome_of(None, record)`: the
+  record's ContactDisposition (and its agent and skill group names), since a row has no events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ccc_tui.api.errors import EXIT_CONFIG, CccError, InvalidRequestError
+from ccc_tui.api.models import CallRecord, Page
+from ccc_tui.calls.export import iso_utc
+from ccc_tui.calls.outcome import Outcome, outcome_of
+from ccc_tui.calls.query import Query
+
+if TYPE_CHECKING:
+    from ccc_tui.api.client import CccClient
+
+__all__ = ["PAGE_SIZE", "Batch", "Gap", "Progress", "Row", "search"]
+
+PAGE_SIZE = 100  # the most the service gives per page
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One call found, with its outcome as the record tells it."""
+
+    record: CallRecord
+    outcome: Outcome
+
+    @classmethod
+    def of(cls, record: CallRecord) -> Row:
+        return cls(record, outcome_of(None, record))
+
+    @property
+    def contact_id(self) -> str:
+        return self.record.contact_id
+
+    def to_dict(self) -> dict[str, Any]:
+        """For JSON Lines and CSV: stable keys; times in UTC ISO 8601; server text as sent (the
+        writers make it inert)."""
+        r = self.record
+        return {
+            "contact_id": r.contact_id,
+            "start_time": iso_utc(r.start),
+            "direction": r.contact_type,
+            "caller": r.calling_number,
+            "callee": r.called_number,
+            "disposition": r.disposition,
+            "outcome": self.outcome.kind.value,
+            "outcome_line": self.outcome.line(),
+            "duration_seconds": r.duration,
+            "agents": list(r.agent_names),
+            "skill_groups": list(r.skill_group_names),
+            "recordings": [rec.file_name for rec in r.recordings],
+            "satisfaction": r.satisfaction,
+            "satisfaction_desc": r.satisfaction_desc,
+            "release_reason": release_reason_of(r),
+        }
+
+
+def release_reason_of(record: CallRecord) -> str:
+    """The release reason when the record carries one (the 2017 rows do not; newer ones may)."""
+    value = record.raw.get("ReleaseReason") if isinstance(record.raw, dict) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A part of the window whose rows are missing: a page failed after the client's retries."""
+
+    start: datetime
+    stop: datetime
+    error: CccError
+    page_number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    loaded: int  # rows received so far (before the filters checked on the rows)
+    total: int | None  # what the service said there are, once every window's first page is in
+    pages_done: int
+    pages_total: int | None
+
+    def line(self) -> str:
+        if self.total is None:
+            return f"{self.loaded} loaded…"
+        return f"{self.loaded} of {self.total}"
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One page's worth: its rows that pass the query's row filters, and where the search is."""
+
+    rows: tuple[Row, ...]
+    progress: Progress
+    gap: Gap | None = None
+
+
+@dataclass(slots=True)
+class _Window:
+    start: datetime
+    stop: datetime
+    total: int | None = None
+    pages: int | None = None  # how many pages its total makes
+    failed: bool = False
+
+
+async def search(
+    client: CccClient,
+    query: Query,
+    *,
+    page_size: int = PAGE_SIZE,
+    lookahead: int | None = None,
+) -> AsyncGenerator[Batch, None]:
+    """The query's rows, a batch per page, in order. Stop iterating (or cancel) to stop fetching:
+    the requests still in flight are cancelled. A ContactId query asks for that one call."""
+    params = query.api_params()
+    if query.contact_id:
+        page = await client.list_call_detail_records(page_number=1, page_size=1, **params)
+        found = tuple(Row.of(r) for r in page.items[:1])
+        yield Batch(found, Progress(len(found), len(found), 1, 1))
+        return
+    ahead = max(1, lookahead or 2 * max(1, client.max_concurrency))
+    windows = [_Window(start, stop) for start, stop in query.windows()]
+    plan: list[tuple[int, int]] = [(w, 1) for w in range(len(windows))]
+    tasks: dict[tuple[int, int], asyncio.Task[Page[CallRecord]]] = {}
+    seen: set[str] = set()
+    edges: dict[int, datetime] = {}  # per window: the start of the last row given
+    loaded = done = 0
+
+    def fetch(key: tuple[int, int]) -> asyncio.Task[Page[CallRecord]]:
+        window = windows[key[0]]
+        kwargs = dict(params, start=window.start, stop=window.stop)
+        return asyncio.ensure_future(
+            client.list_call_detail_records(page_number=key[1], page_size=page_size, **kwargs)
+        )
+
+    def fill(position: int) -> None:
+        for key in plan[position : position + ahead]:
+            if key not in tasks:
+                tasks[key] = fetch(key)
+
+    def progress() -> Progress:
+        totals = [w.total for w in windows]
+        known = all(t is not None for t in totals)
+        total = sum(t or 0 for t in totals) if known else None
+        pages = sum(w.pages or 0 for w in windows) if known else None
+        return Progress(loaded, total, done, pages)
+
+    position = 0
+    try:
+        while position < len(plan):
+            fill(position)
+            key = plan[position]
+            w, number = key
+            window = windows[w]
+            try:
+                page = await tasks.pop(key)
+            except CccError as error:
+                if _fatal(error):
+                    raise
+                done += 1
+                following = None
+                if position + 1 < len(plan) and plan[position + 1][0] == w:
+                    fill(position + 1)
+                    following = tasks[plan[position + 1]]
+                gap = await _gap(
+                    window, number, edges.get(w), following, error, query.order == "DESC"
+                )
+                if number == 1 or window.total is None:
+                    window.failed = True
+                    if window.total is None:
+                        window.total, window.pages = 0, 0
+                position += 1
+                yield Batch((), progress(), gap)
+                continue
+            done += 1
+            if number == 1:
+                window.total = page.total
+                window.pages = (
+                    max(1, math.ceil(page.total / page_size)) if page.total is not None else None
+                )
+                if window.pages is not None and window.pages > 1:
+                    plan[position + 1 : position + 1] = [(w, n) for n in range(2, window.pages + 1)]
+            if window.pages is None and page.has_more:
+                plan.insert(position + 1, (w, number + 1))  # no total: one page after another
+            elif window.pages is None:
+                window.total, window.pages = (number - 1) * page_size + len(page.items), number
+            rows: list[Row] = []
+            if page.items and page.items[-1].start is not None:
+                edges[w] = page.items[-1].start
+            for record in page.items:
+                if record.contact_id in seen:
+                    continue
+                seen.add(record.contact_id)
+                loaded += 1
+                if query.matches(record):
+                    rows.append(Row.of(record))
+            position += 1
+            yield Batch(tuple(rows), progress())
+    finally:
+        for task in tasks.values():
+            task.cancel()
+        for task in tasks.values():
+            with contextlib.suppress(BaseException):
+                await task
+
+
+def _fatal(error: CccError) -> bool:
+    """Errors no retry or later page can mend: credentials, permissions, the configuration, a
+    request the service rejects. A page that failed for any other reason (still throttled or
+    unavailable after the retries, a cut-off or garbled body) is a gap in the results."""
+    return error.exit_code == EXIT_CONFIG or isinstance(error, InvalidRequestError)
+
+
+async def _gap(
+    window: _Window,
+    number: int,
+    given_edge: datetime | None,
+    following: asyncio.Task[Page[CallRecord]] | None,
+    error: CccError,
+    newest_first: bool,
+) -> Gap:
+    """The part of its window a failed page leaves out: from the last row of the page before it
+    to the first row of the page after it (awaited here: it is the next one given anyway), or the
+    window's own edges where there is no such page (a failed first page: the whole window)."""
+    after: datetime | None = None
+    if following is not None:
+        with contextlib.suppress(CccError):
+            page = await following
+            after = next((r.start for r in page.items if r.start is not None), None)
+    before = given_edge if number > 1 else None
+    if newest_first:
+        stop, start = before or window.stop, after or window.start
+    else:
+        start, stop = before or window.start, after or window.stop
+    return Gap(start=min(start, stop), stop=max(start, stop), error=error, page_number=number)

@@ -1,0 +1,105 @@
+"""`ccc-tui find` end to end: formats, the summary, exit codes, and the pipe into `show -` in
+separate processes. Expectations come from the emulator's data set."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ccc_tui.cli.main import main
+from ccc_tui.emulator.dataset import Dataset
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def yesterday_ids() -> list[str]:
+    """Yesterday (Asia/Shanghai) in the demo data set, newest first."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    cst = timezone(timedelta(hours=8))
+    today = datetime.now(UTC).astimezone(cst).replace(hour=0, minute=0, second=0, microsecond=0)
+    start, stop = today - timedelta(days=1), today
+    return [
+        s.contact_id
+        for s in Dataset().summaries(
+            int(start.timestamp() * 1000), int(stop.timestamp() * 1000), descending=True
+        )
+    ]
+
+
+def test_json_lines_stream_every_call_newest_first(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["find", "yesterday", "--demo", "--json"], capsys)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["contact_id"] for r in rows] == yesterday_ids()
+    assert {"start_time", "outcome", "outcome_line", "agents", "disposition"} <= set(rows[0])
+    assert err.startswith("Searching: yesterday 00:00–24:00 CST")
+
+
+def test_filters_flags_and_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(
+        ["find", "yesterday", "--outcome", "abandoned", "--type", "inbound", "--demo", "--csv",
+         "--limit", "3"], capsys)  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert 0 < len(rows) <= 3
+    assert all(r["direction"] == "Inbound" and r["disposition"].startswith("Abandoned") for r in rows)
+    assert "Inbound · yesterday" in err and "abandoned" in err
+
+
+def test_summary_as_text_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["find", "yesterday", "--summary", "--demo", "--json"], capsys)
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["total"] == len(yesterday_ids()) == sum(summary["by_outcome"].values())
+    assert sum(b["count"] for b in summary["buckets"]) == summary["total"]
+    code, out, _ = run_cli(["find", "yesterday", "--summary", "--demo"], capsys)
+    assert code == 0 and "By skill group:" in out and "Calls per hour" not in out
+    code, out, _ = run_cli(["find", "yesterday", "--summary", "--demo", "--markdown"], capsys)
+    assert code == 0 and out.startswith("## Impact:")
+
+
+def test_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["find", "yesterday", "没有这个组", "--demo"], capsys)
+    assert code == 5 and "0 calls found" in err
+    code, _, err = run_cli(["find", "10:40", "11:00", "--demo"], capsys)
+    assert code == 2 and "two times" in err
+    code, out, _ = run_cli(["find", "1096645650", "--demo", "--json"], capsys)
+    assert code == 0 and json.loads(out)["contact_id"] == "1096645650"
+    code, _, _ = run_cli(["find", "1234567890", "--demo"], capsys)
+    assert code == 4
+    code, _, err = run_cli(["find", "--tz", "Mars/Base", "--demo"], capsys)
+    assert code == 2
+
+
+def test_find_json_piped_into_show_in_separate_processes() -> None:
+    """`find --json | jq -r .contact_id | ccc-tui show -`, with Python in jq's place."""
+    found = subprocess.run(
+        [sys.executable, "-c",
+         "import sys\nfrom ccc_tui.cli.main import main\n"
+         "rc = main(['find', 'yesterday', 'abandoned', '--limit', '4', '--json', '--demo'])\n"
+         "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules)\n"
+         "sys.exit(rc)\n"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert found.returncode == 0, found.stderr
+    ids = [json.loads(line)["contact_id"] for line in found.stdout.splitlines()]
+    assert ids
+    shown = subprocess.run(
+        [sys.executable, "-m", "ccc_tui", "show", "-", "--demo", "--json"],
+        input="".join(f"{cid}\n" for cid in ids),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    calls = [json.loads(line) for line in shown.stdout.splitlines()]
+    assert [c["contact_id"] for c in calls] == ids
+    assert all(c["outcome"]["kind"] for c in calls)
