@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import json
 import math
+import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn, TypeVar, cast
+from urllib.parse import unquote, urlsplit
 
 from ccc_tui.api.errors import MalformedResponseError, error_from_response
+from ccc_tui.api.models import Page
+
+T = TypeVar("T")
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SNIPPET_CHARS = 200
@@ -447,3 +452,61 @@ def _scrub_surrogates(value: Any) -> Any:
                 parent[key] = node
             stack.extend((node, k) for k in node)
     return root[0]
+
+
+# --- shared payload shapes ---------------------------------------------------------------------
+
+
+def page_of(
+    container: Any,
+    name: str,
+    body: Mapping[str, Any],
+    *,
+    page_number: int,
+    page_size: int,
+    item_key: str,
+    build: Callable[[Mapping[str, Any]], T],
+) -> Page[T]:
+    """A paged list `{TotalCount, PageNumber, PageSize, List}` (or the bare list) → one Page.
+
+    The page size is the one asked for, unless the server says it used a smaller one (it caps at
+    100): a short page must mean the end. `TotalCount` is only filled on page 1, so a total that
+    is missing, negative, or smaller than the records already seen (the 0 of later pages) is
+    unknown (None).
+    """
+    paged: Mapping[str, Any]
+    if isinstance(container, list | tuple):
+        paged = {"List": container}  # the items themselves, without the paging envelope
+    else:
+        paged = payload(container, name, body) or {}
+    listed = paged.get("List", paged.get(item_key))
+    items = tuple(build(item) for item in as_items(listed, item_key))
+    served_size = as_int(paged.get("PageSize"))
+    if served_size is not None and 0 < served_size < page_size:
+        page_size = served_size
+    total = as_int(paged.get("TotalCount"))
+    if total is not None and total < max(page_number - 1, 0) * page_size + len(items):
+        total = None
+    return Page(items=items, page_number=page_number, page_size=page_size, total=total)
+
+
+def signed_url(body: Mapping[str, Any], value: Any, name: str) -> str:
+    """A download URL from the server, without the stray quotes the docs warn about; malformed
+    when it is missing, holds spaces or controls, or is not http(s)."""
+    url = as_text(value).strip(" \t\r\n\"'\\")
+    if not url:
+        malformed(body, f"the answer has no {name}")
+    if UNSAFE_RE.search(url) or any(c.isspace() for c in url):
+        malformed(body, f"the {name} contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        malformed(body, f"the {name} is not a URL")
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        malformed(body, f"the {name} is not an http(s) URL")
+    return url
+
+
+def url_file_name(url: str) -> str:
+    """The last path segment of a URL, decoded: a file name when the answer gives none."""
+    return posixpath.basename(unquote(urlsplit(url).path))

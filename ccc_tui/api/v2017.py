@@ -23,12 +23,10 @@ an object at all. Decisions, in one place:
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from ccc_tui.api import catalogue
 from ccc_tui.api.models import (
@@ -42,9 +40,7 @@ from ccc_tui.api.models import (
     Recording,
 )
 from ccc_tui.api.parsing import EPOCH as _EPOCH
-from ccc_tui.api.parsing import UNSAFE_RE as _UNSAFE_RE
 from ccc_tui.api.parsing import as_duration as _duration
-from ccc_tui.api.parsing import as_int as _int
 from ccc_tui.api.parsing import as_items as _items
 from ccc_tui.api.parsing import as_mapping as _mapping
 from ccc_tui.api.parsing import as_names as _names
@@ -53,10 +49,13 @@ from ccc_tui.api.parsing import as_time as _time
 from ccc_tui.api.parsing import decode_body as decode_body
 from ccc_tui.api.parsing import epoch_ms as _epoch_ms
 from ccc_tui.api.parsing import malformed as _malformed
+from ccc_tui.api.parsing import page_of as _page_of
 from ccc_tui.api.parsing import payload as _payload
 from ccc_tui.api.parsing import raise_for_error as raise_for_error
 from ccc_tui.api.parsing import require_mapping as _require_mapping
 from ccc_tui.api.parsing import section as _section
+from ccc_tui.api.parsing import signed_url as _signed_url
+from ccc_tui.api.parsing import url_file_name as _url_file_name
 
 VERSION = "2017-07-05"
 
@@ -181,18 +180,8 @@ def parse_download_link(body: Mapping[str, Any]) -> DownloadLink:
     """DownloadRecording → the signed URL, without the stray quotes the docs warn about."""
     body = _require_mapping(body, "the response")
     param = _mapping(_section(body, "MediaDownloadParam")) or {}
-    url = _text(param.get("SignatureUrl")).strip(" \t\r\n\"'\\")
-    if not url:
-        _malformed(body, "the DownloadRecording answer has no SignatureUrl")
-    if _UNSAFE_RE.search(url) or any(c.isspace() for c in url):
-        _malformed(body, "the SignatureUrl contains spaces or control characters")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        _malformed(body, "the SignatureUrl is not a URL")
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        _malformed(body, "the SignatureUrl is not an http(s) URL")
-    file_name = _text(param.get("FileName")) or posixpath.basename(unquote(parts.path))
+    url = _signed_url(body, param.get("SignatureUrl"), "SignatureUrl")
+    file_name = _text(param.get("FileName")) or _url_file_name(url)
     return DownloadLink(file_name=file_name, url=url)
 
 
@@ -207,21 +196,15 @@ def parse_call_records(
     unknown (None).
     """
     body = _require_mapping(body, "the response")
-    container = _section(body, "CallDetailRecords")
-    records: Mapping[str, Any]
-    if isinstance(container, list | tuple):
-        records = {"List": container}  # the records themselves, without the paging envelope
-    else:
-        records = _payload(container, "CallDetailRecords", body) or {}
-    listed = records.get("List", records.get("CallDetailRecord"))
-    items = tuple(_call_record(item) for item in _items(listed, "CallDetailRecord"))
-    served_size = _int(records.get("PageSize"))
-    if served_size is not None and 0 < served_size < page_size:
-        page_size = served_size
-    total = _int(records.get("TotalCount"))
-    if total is not None and total < max(page_number - 1, 0) * page_size + len(items):
-        total = None
-    return Page(items=items, page_number=page_number, page_size=page_size, total=total)
+    return _page_of(
+        _section(body, "CallDetailRecords"),
+        "CallDetailRecords",
+        body,
+        page_number=page_number,
+        page_size=page_size,
+        item_key="CallDetailRecord",
+        build=_call_record,
+    )
 
 
 def parse_instances(body: Mapping[str, Any]) -> tuple[Instance, ...]:
