@@ -50,6 +50,26 @@ _NAME_SPLIT_RE = re.compile("[,，]")
 _RENDER_DEPTH = 6
 
 
+MAX_PAGE_SIZE = 100
+
+
+def check_page(page_number: int, page_size: int) -> None:
+    """ValueError for a page the APIs refuse (1-based, size 1–100): a caller bug, and clamping
+    would break the paging arithmetic."""
+    if page_number < 1:
+        raise ValueError(f"page_number must be >= 1, not {page_number}")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}, not {page_size}")
+
+
+def sort_order(order: str) -> str:
+    """ASC or DESC, whatever the case; ValueError for anything else."""
+    normalised = order.strip().upper()
+    if normalised not in ("ASC", "DESC"):
+        raise ValueError(f"order must be ASC or DESC, not {order!r}")
+    return normalised
+
+
 def epoch_ms(moment: datetime) -> int:
     # Integer arithmetic: float timestamps can land one millisecond early. A naive datetime means
     # local time, as everywhere else in Python.

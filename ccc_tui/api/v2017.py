@@ -46,6 +46,7 @@ from ccc_tui.api.parsing import as_mapping as _mapping
 from ccc_tui.api.parsing import as_names as _names
 from ccc_tui.api.parsing import as_text as _text
 from ccc_tui.api.parsing import as_time as _time
+from ccc_tui.api.parsing import check_page as _check_page
 from ccc_tui.api.parsing import decode_body as decode_body
 from ccc_tui.api.parsing import epoch_ms as _epoch_ms
 from ccc_tui.api.parsing import malformed as _malformed
@@ -55,11 +56,11 @@ from ccc_tui.api.parsing import raise_for_error as raise_for_error
 from ccc_tui.api.parsing import require_mapping as _require_mapping
 from ccc_tui.api.parsing import section as _section
 from ccc_tui.api.parsing import signed_url as _signed_url
+from ccc_tui.api.parsing import sort_order as _sort_order
 from ccc_tui.api.parsing import url_file_name as _url_file_name
 
 VERSION = "2017-07-05"
 
-_MAX_PAGE_SIZE = 100
 # DetailData fields that CallEvent models; every other one goes to CallEvent.details.
 _MODELLED_DETAIL = frozenset(
     {"EventType", "HangUper", "Helper", "SatisfactionalResearch", "SkillGroup"}
@@ -106,10 +107,7 @@ def call_records_params(
     Raises ValueError for a page outside what the API accepts (1-based, size 1–100) or an order
     other than ASC/DESC: those are caller bugs, and clamping would break the paging arithmetic.
     """
-    if page_number < 1:
-        raise ValueError(f"page_number must be >= 1, not {page_number}")
-    if not 1 <= page_size <= _MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be 1..{_MAX_PAGE_SIZE}, not {page_size}")
+    _check_page(page_number, page_size)
     params = {
         "InstanceId": instance_id.strip(),
         "PageNumber": str(page_number),
@@ -132,10 +130,7 @@ def call_records_params(
     if contact_id and contact_id.strip():
         params["ContactId"] = contact_id.strip()
     if order and order.strip():
-        normalised = order.strip().upper()
-        if normalised not in ("ASC", "DESC"):
-            raise ValueError(f"order must be ASC or DESC, not {order!r}")
-        params["OrderBy"] = normalised
+        params["OrderBy"] = _sort_order(order)
     return params
 
 

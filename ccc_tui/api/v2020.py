@@ -44,6 +44,7 @@ from ccc_tui.api.parsing import as_mapping as _mapping
 from ccc_tui.api.parsing import as_names as _names
 from ccc_tui.api.parsing import as_text as _text
 from ccc_tui.api.parsing import as_time as _time
+from ccc_tui.api.parsing import check_page as _check_page
 from ccc_tui.api.parsing import decode_body as decode_body
 from ccc_tui.api.parsing import epoch_ms as _epoch_ms
 from ccc_tui.api.parsing import malformed as _malformed
@@ -52,13 +53,13 @@ from ccc_tui.api.parsing import payload as _payload
 from ccc_tui.api.parsing import raise_for_error as raise_for_error
 from ccc_tui.api.parsing import require_mapping as _require_mapping
 from ccc_tui.api.parsing import signed_url as _signed_url
+from ccc_tui.api.parsing import sort_order as _sort_order
 from ccc_tui.api.parsing import url_file_name as _url_file_name
 
 T = TypeVar("T")
 
 VERSION = "2020-07-01"
 
-_MAX_PAGE_SIZE = 100
 _MAX_PAGE_NUMBER = 100  # ListCallDetailRecordsV2 accepts pages 1–100
 
 # (array names, newest first; lane; owner fields modelled on CallEvent: agent name, skill group)
@@ -164,10 +165,7 @@ def call_records_params(
         if listed := json_list(values):
             params[key] = listed
     if order and order.strip():
-        normalised = order.strip().upper()
-        if normalised not in ("ASC", "DESC"):
-            raise ValueError(f"order must be ASC or DESC, not {order!r}")
-        params["SortOrder"] = normalised
+        params["SortOrder"] = _sort_order(order)
     return params
 
 
@@ -175,13 +173,6 @@ def json_list(values: Sequence[str]) -> str:
     """A list filter as 2020-07-01 wants it: a JSON-array string (`["INBOUND"]`); "" when empty."""
     kept = [v.strip() for v in values if v and v.strip()]
     return json.dumps(kept, ensure_ascii=False, separators=(",", ":")) if kept else ""
-
-
-def _check_page(page_number: int, page_size: int) -> None:
-    if page_number < 1:
-        raise ValueError(f"page_number must be >= 1, not {page_number}")
-    if not 1 <= page_size <= _MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be 1..{_MAX_PAGE_SIZE}, not {page_size}")
 
 
 # --- payloads ----------------------------------------------------------------------------------
@@ -444,7 +435,9 @@ def _variables(item: Mapping[str, Any]) -> dict[str, str]:
         text = _text(value)
         pairs = [part.partition("=") for part in text.split(";") if part.strip()]
         if key == "ChannelVariables" or all(sep and name.strip() for name, sep, _ in pairs):
-            found.update((name.strip(), rest.strip()) for name, sep, rest in pairs if sep)
+            found.update(
+                (name.strip(), rest.strip()) for name, sep, rest in pairs if sep and name.strip()
+            )
         elif text:
             found[key] = text
     return found
