@@ -580,7 +580,7 @@ def test_other_params() -> None:
 def test_mono_recordings() -> None:
     (rec,) = v2020.parse_recordings(MONO_BODY)
     assert rec.file_name == f"{CONTACT}.wav" and rec.agent_name == "Alice"
-    assert rec.duration == 90 and rec.start == at(30)  # 90,500 ms, rounded
+    assert rec.duration == 91 and rec.start == at(30)  # 90,500 ms, rounded half up
     assert rec.url.startswith("https://") and rec.channel == "" and rec.hold_segments == ()
 
 
@@ -594,11 +594,13 @@ def test_recordings_leniency() -> None:
     assert v2020.parse_recordings({"Code": "OK", "Data": None}) == ()
     single = v2020.parse_recordings({"Code": "OK", "Data": {"FileName": "a.wav", "Duration": "x"}})
     assert single[0].file_name == "a.wav" and single[0].duration is None
+    huge = v2020.parse_recordings({"Code": "OK", "Data": [{"FileName": "a", "Duration": 10**400}]})
+    assert huge[0].duration is None
 
 
 def test_download_links() -> None:
     link = v2020.parse_download_link(GET_MONO_BODY)
-    assert link.url.endswith("Signature=y") and link.duration == 90
+    assert link.url.endswith("Signature=y") and link.duration == 91
     multi = {"Code": "OK", "Data": {"FileUrl": '"https://h.example/x/b%20c.wav?s=1"'}}
     link = v2020.parse_download_link(multi)
     assert link.file_name == "b c.wav" and link.duration is None

@@ -380,7 +380,8 @@ def _call_record(item: Mapping[str, Any]) -> CallRecord:
 
 def _ms_duration(value: Any) -> int | None:
     millis = _int(value)
-    return _duration(round(millis / 1000)) if millis is not None and millis >= 0 else None
+    # Integer arithmetic (half up): a huge value must not overflow a float on its way to None.
+    return _duration((millis + 500) // 1000) if millis is not None and millis >= 0 else None
 
 
 def _recording(item: Mapping[str, Any]) -> Recording:
