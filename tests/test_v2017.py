@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ccc_tui.api import errors, v2017
+from ccc_tui.api import errors, parsing, v2017
 from ccc_tui.api.models import (
     Call,
     CallEvent,
@@ -291,8 +291,8 @@ def test_time_values(value: Any, expected: datetime | None) -> None:
 
 def test_seconds_and_milliseconds_boundary() -> None:
     # 1e11 ms is 1973-03-03: just below is read as seconds, from it on as milliseconds.
-    below = v2017._any_time(99_999_999_999)
-    at = v2017._any_time(100_000_000_000)
+    below = parsing.as_any_time(99_999_999_999)
+    at = parsing.as_any_time(100_000_000_000)
     assert below is not None and below.year == 5138
     assert at == datetime(1973, 3, 3, 9, 46, 40, tzinfo=UTC)
 

@@ -62,7 +62,13 @@ DISPOSITIONS_2020: tuple[str, ...] = (
     "ForwardToOutsideNumber",
 )
 
-LANE_LABELS_ZH = {Lane.IVR: "IVR", Lane.QUEUE: "队列", Lane.AGENT: "坐席", Lane.OTHER: "其他"}
+LANE_LABELS_ZH = {
+    Lane.IVR: "IVR",
+    Lane.QUEUE: "队列",
+    Lane.AGENT: "坐席",
+    Lane.CUSTOMER: "客户",
+    Lane.OTHER: "其他",
+}
 
 
 def lane_of(event: str, event_type: str = "") -> Lane:

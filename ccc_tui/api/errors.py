@@ -224,6 +224,25 @@ _HINTS: dict[str, str] = {
         "belongs to this instance."
     ),
     "OssNotOpen": "Recording storage (OSS) is not enabled for this instance.",
+    # CCC 2.0 (2020-07-01) codes.
+    "NotExists.InstanceId": (
+        "No CCC 2.0 instance with this id: check --instance-id and the region (a 2017-07-05 "
+        "instance has a different kind of id)."
+    ),
+    "NotExists.ContactId": (
+        "The instance knows no call with this ContactId: check the id (2.0 ids look like "
+        "job-…) and the instance."
+    ),
+    "NotExists": "The instance has no such item: check the id and that it belongs to this instance.",
+    "Parameter": "A request parameter was rejected: check the ContactId, InstanceId and filters.",
+    "Permission": "The RAM policy of this key does not allow this call: grant it ccc:{action}.",
+    "AbnormalService": (
+        "The call center instance is not in service (stopped, still being created, or disabled): "
+        "check it in the CCC console."
+    ),
+    "InternalService": (
+        "CCC had an internal error; retried with backoff. Quote the request id to support."
+    ),
     "MalformedResponse": (
         "The answer was not a CCC response (a proxy page or a cut-off body?); check the endpoint "
         "and any HTTP proxy, then retry."
@@ -252,6 +271,12 @@ _ACTION_HINTS: dict[tuple[str, str], str] = {
 }
 
 
+# 2020-07-01 code families (`Parameter.Empty`, `NotExists.SkillGroupId`, …) share one hint.
+_FAMILIES_2020 = frozenset(
+    {"NotExists", "Parameter", "Permission", "AbnormalService", "InternalService"}
+)
+
+
 def hint_for(code: str, action: str | None = None) -> str:
     """The plain-words advice for a code; families like `Throttling.User` share their root's."""
     text = _ACTION_HINTS.get((code, action or "")) or _HINTS.get(code)
@@ -264,6 +289,8 @@ def hint_for(code: str, action: str | None = None) -> str:
             text = f"A parameter was rejected ({code.removeprefix('Invalid')}): check its value."
         elif code.startswith("Forbidden"):
             text = _HINTS["Forbidden"]
+        elif "." in code and code.partition(".")[0] in _FAMILIES_2020:
+            text = _HINTS[code.partition(".")[0]]
         else:
             text = ""
     return text.replace("{action}", action or "<Action>")
@@ -292,17 +319,21 @@ def error_from_response(
     cls: type[ServiceError]
     if code.startswith("Throttling"):
         return ThrottlingError(message, retry_after=retry_after, **kw)
-    if code in ("ServiceUnavailable", "InternalError", "InternalError.Server"):
+    if code in ("ServiceUnavailable", "InternalError", "InternalError.Server") or (
+        code.startswith("InternalService")
+    ):
         cls = ServerError
     elif code in ("SignatureDoesNotMatch",) or code.startswith("InvalidAccessKeyId"):
         cls = AuthenticationError
     elif code == "InvalidTimeStamp.Expired":
         cls = ClockSkewError
-    elif code in ("Forbidden.RAM", "NoPermission", "Forbidden") or code.startswith("Forbidden"):
+    elif code in ("Forbidden.RAM", "NoPermission", "Forbidden") or code.startswith(
+        ("Forbidden", "Permission")
+    ):
         cls = AccessDeniedError
     elif code in ("InvalidAction.NotFound", "InvalidVersion", "InvalidProduct.NotFound"):
         cls = EndpointError
-    elif code == "NotExist.Instance":
+    elif code in ("NotExist.Instance", "NotExists.InstanceId", "NotExists.Instance"):
         cls = InstanceNotFoundError
     elif code.startswith("NotExist") or code == "OssNotOpen":
         cls = NotFoundError

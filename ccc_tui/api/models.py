@@ -1,4 +1,4 @@
-"""The version-neutral domain model. Adapters (v2017.py, later v2020) build these; nothing else does.
+"""The version-neutral domain model. Adapters (v2017.py, v2020.py) build these; nothing else does.
 
 Times are aware datetimes in UTC; the UI converts them to the user's zone. Every model keeps the
 raw fields it came from, so nothing the server sent is lost even when we do not model it.
@@ -19,6 +19,7 @@ class Lane(StrEnum):
     IVR = "ivr"
     QUEUE = "queue"
     AGENT = "agent"
+    CUSTOMER = "customer"  # the customer's own leg (2020-07-01 CustomerEvents)
     OTHER = "other"
 
 
@@ -64,7 +65,45 @@ class Recording:
     duration: int | None = None  # seconds
     quality_check_task_id: str = ""
     quality_check_tid: str = ""
+    url: str = ""  # a signed, expiring URL when the listing carries one (2020-07-01 FileUrl)
+    channel: str = ""  # the agent's channel of a multi-channel recording (AgentChannelId)
+    hold_segments: tuple[tuple[datetime, datetime], ...] = ()  # (start, end) of each hold
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CallFacts:
+    """What a call record says about the call as a whole (2020-07-01 GetCallDetailRecord and
+    ListCallDetailRecordsV2). Durations are whole seconds; None when the record does not say."""
+
+    disposition: str = ""  # ContactDisposition: Success, NoAnswer, AbandonedInQueue, …
+    contact_type: str = ""  # INBOUND, OUTBOUND, … (casing varies between operations)
+    release_initiator: str = ""  # customer | agent | …
+    release_reason: ReleaseReason | None = None
+    outside_release_reason: str = ""  # OutsideNumberReleaseReason, as sent
+    early_media_state: str = ""  # why an outbound call did not connect: Busy, PowerOff, …
+    early_media_text: str = ""
+    established: datetime | None = None
+    released: datetime | None = None
+    call_duration: int | None = None
+    ivr_time: int | None = None
+    queue_time: int | None = None
+    ring_time: int | None = None
+    talk_time: int | None = None
+    held_time: int | None = None
+    wait_time: int | None = None
+    dialing_time: int | None = None
+    transfer_count: int | None = None
+    call_ids: tuple[str, ...] = ()  # SIP Call-IDs, for a carrier ticket
+    caller_location: str = ""
+    callee_location: str = ""
+    agent_ids: tuple[str, ...] = ()
+    agent_names: tuple[str, ...] = ()
+    skill_group_ids: tuple[str, ...] = ()
+    skill_group_names: tuple[str, ...] = ()
+    satisfaction: str = ""
+    satisfaction_description: str = ""
+    recording_ready: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +118,7 @@ class Call:
     privacy_number: str = ""
     events: tuple[CallEvent, ...] = ()
     recordings: tuple[Recording, ...] = ()
+    record: CallFacts | None = None  # the call record's own facts, when the API has them
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -120,6 +160,7 @@ class CallRecord:
     satisfaction_desc: str = ""
     feedback: str = ""
     recordings: tuple[Recording, ...] = ()
+    facts: CallFacts | None = None  # the 2020-07-01 row's release, early media, durations, …
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -151,6 +192,25 @@ class Instance:
 
 
 @dataclass(frozen=True, slots=True)
+class IvrNode:
+    """One IVR node a call passed (2020 ListIvrTrackingDetails, 2017 ListIvrTrackingDetail)."""
+
+    contact_id: str = ""
+    flow_id: str = ""
+    flow_name: str = ""
+    node_id: str = ""
+    node_name: str = ""
+    node_type: str = ""  # PLAY_SAY, GATHER_INPUT, TRANSFER_TO_AGENT, …
+    exit_code: str = ""  # Success, Failure, Timeout, Hangup, Branch-A, … (2017: Status)
+    variables: Mapping[str, str] = field(default_factory=dict)  # what the node gathered or set
+    enter: datetime | None = None
+    leave: datetime | None = None
+    description: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class DownloadLink:
     file_name: str
     url: str
+    duration: int | None = None  # seconds, when the answer says (2020-07-01 GetMonoRecording)

@@ -23,18 +23,12 @@ an object at all. Decisions, in one place:
 
 from __future__ import annotations
 
-import json
-import math
-import posixpath
-import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
-from typing import Any, NoReturn, cast
-from urllib.parse import unquote, urlsplit
+from typing import Any
 
 from ccc_tui.api import catalogue
-from ccc_tui.api.errors import MalformedResponseError, error_from_response
 from ccc_tui.api.models import (
     Call,
     CallEvent,
@@ -45,41 +39,32 @@ from ccc_tui.api.models import (
     Page,
     Recording,
 )
+from ccc_tui.api.parsing import EPOCH as _EPOCH
+from ccc_tui.api.parsing import as_duration as _duration
+from ccc_tui.api.parsing import as_items as _items
+from ccc_tui.api.parsing import as_mapping as _mapping
+from ccc_tui.api.parsing import as_names as _names
+from ccc_tui.api.parsing import as_text as _text
+from ccc_tui.api.parsing import as_time as _time
+from ccc_tui.api.parsing import check_page as _check_page
+from ccc_tui.api.parsing import decode_body as decode_body
+from ccc_tui.api.parsing import epoch_ms as _epoch_ms
+from ccc_tui.api.parsing import malformed as _malformed
+from ccc_tui.api.parsing import page_of as _page_of
+from ccc_tui.api.parsing import payload as _payload
+from ccc_tui.api.parsing import raise_for_error as raise_for_error
+from ccc_tui.api.parsing import require_mapping as _require_mapping
+from ccc_tui.api.parsing import section as _section
+from ccc_tui.api.parsing import signed_url as _signed_url
+from ccc_tui.api.parsing import sort_order as _sort_order
+from ccc_tui.api.parsing import url_file_name as _url_file_name
 
 VERSION = "2017-07-05"
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_SNIPPET_CHARS = 200
-_MESSAGE_CHARS = 2000
-_MAX_PAGE_SIZE = 100
-_MAX_DURATION = 10 * 366 * 86_400  # seconds
-# Codes that mean success: the documented "OK", plus spellings other Alibaba APIs use.
-_SUCCESS_CODES = frozenset({"ok", "200", "success"})
-
-# ASCII-only so Unicode digits and `1_000` (both accepted by int()) are not numbers here.
-_NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-# C0/C1 controls (terminal escapes start with ESC), invisible and bidi-reordering characters,
-# and lone surrogates (they make every UTF-8 encoder raise).
-_UNSAFE_RE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
-)
-_SPACES_RE = re.compile(r"[\s\x00-\x1f\x7f]+")
-_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_SURROGATE_ESCAPE_RE = re.compile(rb"\\[uU][dD][89a-fA-F]")
-_HTML_RE = re.compile(r"<!doctype\s+html|<html|<head|<body|<title", re.IGNORECASE)
-_REQUEST_ID_RES = (
-    re.compile(rb'"RequestId"\s*:\s*"([A-Za-z0-9-]{1,64})"'),
-    re.compile(rb"<RequestId>\s*([A-Za-z0-9-]{1,64})\s*</RequestId>"),
-)
-_XML_CODE_RE = re.compile(rb"<Code>\s*([A-Za-z0-9._-]{1,64})\s*</Code>")
-_NAME_SPLIT_RE = re.compile("[,，]")
 
 # DetailData fields that CallEvent models; every other one goes to CallEvent.details.
 _MODELLED_DETAIL = frozenset(
     {"EventType", "HangUper", "Helper", "SatisfactionalResearch", "SkillGroup"}
 )
-_RENDER_DEPTH = 6
-
 
 # --- request parameters ------------------------------------------------------------------------
 
@@ -122,10 +107,7 @@ def call_records_params(
     Raises ValueError for a page outside what the API accepts (1-based, size 1–100) or an order
     other than ASC/DESC: those are caller bugs, and clamping would break the paging arithmetic.
     """
-    if page_number < 1:
-        raise ValueError(f"page_number must be >= 1, not {page_number}")
-    if not 1 <= page_size <= _MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be 1..{_MAX_PAGE_SIZE}, not {page_size}")
+    _check_page(page_number, page_size)
     params = {
         "InstanceId": instance_id.strip(),
         "PageNumber": str(page_number),
@@ -148,131 +130,12 @@ def call_records_params(
     if contact_id and contact_id.strip():
         params["ContactId"] = contact_id.strip()
     if order and order.strip():
-        normalised = order.strip().upper()
-        if normalised not in ("ASC", "DESC"):
-            raise ValueError(f"order must be ASC or DESC, not {order!r}")
-        params["OrderBy"] = normalised
+        params["OrderBy"] = _sort_order(order)
     return params
-
-
-def _epoch_ms(moment: datetime) -> int:
-    # Integer arithmetic: float timestamps can land one millisecond early. A naive datetime means
-    # local time, as everywhere else in Python.
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
 def _comma_list(values: Sequence[str]) -> str:
     return ",".join(v.strip() for v in values if v and v.strip())
-
-
-# --- envelope ----------------------------------------------------------------------------------
-
-
-def decode_body(
-    content: bytes,
-    *,
-    http_status: int | None = None,
-    action: str | None = None,
-    request_id: str | None = None,
-) -> dict[str, Any]:
-    """The body as a JSON object, or MalformedResponseError saying what it was instead."""
-    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else bytes(content)
-
-    def fail(reason: str) -> NoReturn:
-        where = action or "The request"
-        status = f" (HTTP {http_status})" if http_status is not None else ""
-        snippet = _clean(raw[: _SNIPPET_CHARS * 4].decode("utf-8", "replace"), _SNIPPET_CHARS)
-        message = f"{where}{status} got {reason}"
-        if snippet:
-            message += f"; the body starts: {snippet}"
-        raise MalformedResponseError(
-            message,
-            request_id=request_id or _sniff_request_id(raw),
-            http_status=http_status,
-            action=action,
-        )
-
-    if not raw.strip():
-        fail("an empty body")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        fail("a body that is not UTF-8 text")
-    if re.match(r"\s*<", text):
-        if _HTML_RE.search(text[:2048]):
-            fail("an HTML page instead of a CCC answer (a proxy or gateway page?)")
-        code = _XML_CODE_RE.search(raw)
-        fail("XML instead of JSON" + (f" (error code {code.group(1).decode()})" if code else ""))
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-            fail("a JSON body that was cut off")
-        fail(f"invalid JSON at line {exc.lineno}, column {exc.colno}")
-    except (ValueError, RecursionError):
-        # Over-long integers (Python's digit limit) or absurd nesting.
-        fail("JSON too deeply nested or with a number too long to read")
-    if not isinstance(value, dict):
-        fail(f"a JSON {_json_kind(value)} where an object was expected")
-    if _SURROGATE_ESCAPE_RE.search(raw):
-        value = _scrub_surrogates(value)
-    return cast("dict[str, Any]", value)
-
-
-def raise_for_error(
-    body: Mapping[str, Any],
-    *,
-    http_status: int | None,
-    action: str | None,
-    retry_after: float | None = None,
-) -> None:
-    """Raise the right ServiceError when the body (or the HTTP status) says the call failed.
-
-    An error is any of: `Success` false; a `Code` other than OK (even beside `Success: true`,
-    which ccc-api.md §5 asks for, unverified); an HTTP status >= 400 whatever the body says.
-    `Code` and `Success` may each be missing on success.
-    """
-    if not isinstance(body, Mapping):
-        raise MalformedResponseError(
-            f"the response is a {_json_kind(body)} where an object was expected",
-            http_status=http_status,
-            action=action,
-        )
-    # Some gateways nest the XML-style <Error> element in JSON.
-    error = _mapping(body.get("Error"))
-    fields: Mapping[str, Any] = error if error is not None and "Code" not in body else body
-    success = _bool(body.get("Success"))
-    code = _clean(_text(_first(fields, "Code", "code", "ErrorCode")), 200)
-    status = http_status
-    if status is None:
-        # The body's own HttpStatusCode, only when it is a plausible status.
-        status = _int(body.get("HttpStatusCode"))
-        status = status if status is not None and 100 <= status <= 999 else None
-    code_is_ok = code.lower() in _SUCCESS_CODES
-    failed_status = status is not None and status >= 400
-    if success is not False and (not code or code_is_ok) and not failed_status:
-        return
-    if not code or code_is_ok:
-        code = f"HTTP{status}" if failed_status else "UnknownError"
-    message = _clean(_text(_first(fields, "Message", "message", "ErrorMessage")), _MESSAGE_CHARS)
-    if not message:
-        message = (
-            f"the server answered HTTP {status}"
-            if failed_status
-            else "the server reported a failure without saying why"
-        )
-    raise error_from_response(
-        code,
-        message,
-        request_id=_clean(_text(_first(body, "RequestId", "requestId")), 200) or None,
-        http_status=status,
-        action=action,
-        host_id=_clean(_text(_first(fields, "HostId", "hostId")), 200) or None,
-        recommend=_clean(_text(_first(fields, "Recommend", "recommend")), 500) or None,
-        retry_after=retry_after,
-    )
 
 
 # --- payloads ----------------------------------------------------------------------------------
@@ -312,18 +175,8 @@ def parse_download_link(body: Mapping[str, Any]) -> DownloadLink:
     """DownloadRecording → the signed URL, without the stray quotes the docs warn about."""
     body = _require_mapping(body, "the response")
     param = _mapping(_section(body, "MediaDownloadParam")) or {}
-    url = _text(param.get("SignatureUrl")).strip(" \t\r\n\"'\\")
-    if not url:
-        _malformed(body, "the DownloadRecording answer has no SignatureUrl")
-    if _UNSAFE_RE.search(url) or any(c.isspace() for c in url):
-        _malformed(body, "the SignatureUrl contains spaces or control characters")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        _malformed(body, "the SignatureUrl is not a URL")
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        _malformed(body, "the SignatureUrl is not an http(s) URL")
-    file_name = _text(param.get("FileName")) or posixpath.basename(unquote(parts.path))
+    url = _signed_url(body, param.get("SignatureUrl"), "SignatureUrl")
+    file_name = _text(param.get("FileName")) or _url_file_name(url)
     return DownloadLink(file_name=file_name, url=url)
 
 
@@ -338,21 +191,15 @@ def parse_call_records(
     unknown (None).
     """
     body = _require_mapping(body, "the response")
-    container = _section(body, "CallDetailRecords")
-    records: Mapping[str, Any]
-    if isinstance(container, list | tuple):
-        records = {"List": container}  # the records themselves, without the paging envelope
-    else:
-        records = _payload(container, "CallDetailRecords", body) or {}
-    listed = records.get("List", records.get("CallDetailRecord"))
-    items = tuple(_call_record(item) for item in _items(listed, "CallDetailRecord"))
-    served_size = _int(records.get("PageSize"))
-    if served_size is not None and 0 < served_size < page_size:
-        page_size = served_size
-    total = _int(records.get("TotalCount"))
-    if total is not None and total < max(page_number - 1, 0) * page_size + len(items):
-        total = None
-    return Page(items=items, page_number=page_number, page_size=page_size, total=total)
+    return _page_of(
+        _section(body, "CallDetailRecords"),
+        "CallDetailRecords",
+        body,
+        page_number=page_number,
+        page_size=page_size,
+        item_key="CallDetailRecord",
+        build=_call_record,
+    )
 
 
 def parse_instances(body: Mapping[str, Any]) -> tuple[Instance, ...]:
@@ -464,291 +311,3 @@ def _instance(item: Mapping[str, Any]) -> Instance:
         created=_time(item.get("CreatedTime")),
         raw=item,
     )
-
-
-def _names(value: Any) -> tuple[str, ...]:
-    """A comma list (ASCII or full-width commas) or a JSON list → its non-blank names."""
-    parts = [_text(v) for v in value] if isinstance(value, list | tuple) else [_text(value)]
-    return tuple(
-        name.strip() for part in parts for name in _NAME_SPLIT_RE.split(part) if name.strip()
-    )
-
-
-# --- lenient readers ---------------------------------------------------------------------------
-
-
-def _require_mapping(body: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(body, Mapping):
-        raise MalformedResponseError(f"{what} is a {_json_kind(body)} where an object was expected")
-    return body
-
-
-def _malformed(body: Mapping[str, Any], reason: str) -> NoReturn:
-    request_id = _clean(_text(body.get("RequestId")), 200) or None
-    raise MalformedResponseError(reason, request_id=request_id)
-
-
-def _section(body: Mapping[str, Any], key: str) -> Any:
-    """A payload key at the top level, or inside `Data` where some API versions put it."""
-    value = body.get(key)
-    if value is None:
-        data = _mapping(body.get("Data"))
-        if data is not None:
-            value = data.get(key)
-    return value
-
-
-def _payload(value: Any, key: str, body: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """A payload object: None when absent or empty, malformed when not an object at all."""
-    if value is None or (isinstance(value, str | list | tuple | Mapping) and not value):
-        return None
-    found = _mapping(value)
-    if found is None:
-        _malformed(body, f"{key} is a {_json_kind(value)} where an object was expected")
-    return found or None
-
-
-def _mapping(value: Any) -> Mapping[str, Any] | None:
-    """An object; also a one-element list holding one, or a string of JSON holding one."""
-    if type(value) is dict or isinstance(value, Mapping):  # skip the slow ABC check for dicts
-        return value
-    if isinstance(value, list | tuple) and len(value) == 1 and isinstance(value[0], Mapping):
-        return value[0]
-    if isinstance(value, str) and value.lstrip().startswith("{") and len(value) < 1_000_000:
-        try:
-            decoded = json.loads(value)
-        except (ValueError, RecursionError):
-            return None
-        return decoded if isinstance(decoded, dict) else None
-    return None
-
-
-def _items(value: Any, item_key: str, depth: int = 0) -> list[Mapping[str, Any]]:
-    """The objects of an XML-derived list, whatever shape it arrived in."""
-    if isinstance(value, Mapping):
-        if not value:
-            return []
-        if item_key in value:
-            return _items(value[item_key], item_key, depth + 1) if depth < 3 else []
-        if len(value) == 1:
-            (only,) = value.values()
-            if isinstance(only, list | tuple):
-                # A wrapper named after some other XML element.
-                return _items(only, item_key, depth + 1) if depth < 3 else []
-        return [value]  # a single object where a list was expected
-    if isinstance(value, list | tuple):
-        return [v for v in value if isinstance(v, Mapping) and v]
-    return []
-
-
-def _first(fields: Mapping[str, Any], *keys: str) -> Any:
-    for key in keys:
-        value = fields.get(key)
-        if value is not None:
-            return value
-    return None
-
-
-def _text(value: Any) -> str:
-    if type(value) is str:  # the common case first: timelines can hold 10,000 events
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        try:
-            return str(value)
-        except ValueError:  # beyond Python's int-to-text digit limit
-            return ""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return ""
-        # An id such as 80315543 sent as 80315543.0 should read as the id.
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
-    if isinstance(value, list | tuple) and all(
-        v is None or isinstance(v, str | int | float) for v in value
-    ):
-        return ", ".join(t for t in map(_text, value) if t)
-    if isinstance(value, Mapping | list | tuple):
-        return json.dumps(_bounded(value, 0), ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace").strip()
-    try:
-        return str(value).strip()
-    except Exception:  # an exotic object whose __str__ fails must not break parsing
-        return ""
-
-
-def _bounded(value: Any, depth: int) -> Any:
-    """A JSON-safe copy cut off at a sane depth (json.dumps recurses and can overflow)."""
-    if isinstance(value, Mapping):
-        if depth >= _RENDER_DEPTH:
-            return "{…}"
-        return {str(k): _bounded(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        if depth >= _RENDER_DEPTH:
-            return "[…]"
-        return [_bounded(v, depth + 1) for v in value]
-    if value is None or isinstance(value, bool | str):
-        return value
-    return _text(value)  # numbers too: keeps json.dumps away from NaN and huge ints
-
-
-def _number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str):
-        text = value.strip()
-        if not text or len(text) > 64 or not _NUMBER_RE.fullmatch(text):
-            return None
-        try:
-            return int(text)  # exact for long integers such as epoch milliseconds
-        except ValueError:
-            number = float(text)
-            return number if math.isfinite(number) else None
-    return None
-
-
-def _int(value: Any) -> int | None:
-    number = _number(value)
-    if number is None:
-        return None
-    return number if isinstance(number, int) else round(number)
-
-
-def _duration(value: Any) -> int | None:
-    # Beyond ten years a "duration" is garbage, and time + duration would overflow datetime.
-    seconds = _int(value)
-    return seconds if seconds is not None and 0 <= seconds <= _MAX_DURATION else None
-
-
-def _bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        return {"true": True, "1": True, "false": False, "0": False}.get(value.strip().lower())
-    return None
-
-
-# (upper bound, microseconds per unit) for each unit band; see the module docstring.
-_TIME_BANDS: tuple[tuple[float, float], ...] = (
-    (1e11, 1_000_000),
-    (1e14, 1_000),
-    (1e17, 1),
-    (1e20, 0.001),
-)
-
-
-# What a usable moment is, decided once here: CCC did not exist before 2000, and nothing after
-# 2200 is a real call. Outside this window a time is shown as unknown; inside it, any zone, plus
-# any duration the adapter accepts, stays far from datetime's limits (year 1 and 9999).
-USABLE_FROM = datetime(2000, 1, 1, tzinfo=UTC)
-USABLE_UNTIL = datetime(2200, 1, 1, tzinfo=UTC)
-
-
-def _time(value: Any) -> datetime | None:
-    moment = _any_time(value)
-    if moment is None or not USABLE_FROM <= moment < USABLE_UNTIL:
-        return None
-    return moment
-
-
-def _any_time(value: Any) -> datetime | None:
-    number: int | float | None
-    if type(value) is str and len(value) < 24 and value.isascii() and value.isdigit():
-        number = int(value)  # the documented form, e.g. "1555492246000": skip the regex
-    elif isinstance(value, str) and not _NUMBER_RE.fullmatch(value.strip()):
-        return _iso_time(value.strip())
-    else:
-        number = _number(value)
-    if number is None or number <= 0:
-        return None
-    for bound, micros_per_unit in _TIME_BANDS:
-        if number < bound:
-            if isinstance(number, int) and micros_per_unit >= 1:
-                micros = number * int(micros_per_unit)  # exact, no float rounding
-            else:
-                micros = round(number * micros_per_unit)
-            try:
-                return _EPOCH + timedelta(microseconds=micros)
-            except OverflowError:
-                return None
-    return None
-
-
-def _iso_time(text: str) -> datetime | None:
-    if not 10 <= len(text) <= 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None  # the zone is a guess (UTC? Asia/Shanghai?): better none than 8 h off
-    try:
-        return moment.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "list"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
-
-
-def _clean(text: str, limit: int) -> str:
-    """Server text made safe for a message: no controls or escapes, one line, bounded."""
-    text = _UNSAFE_RE.sub("\ufffd", _SPACES_RE.sub(" ", text)).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _sniff_request_id(raw: bytes) -> str | None:
-    # A cut-off or XML body often still carries the request id support will ask for.
-    for pattern in _REQUEST_ID_RES:
-        match = pattern.search(raw)
-        if match:
-            return match.group(1).decode()
-    return None
-
-
-def _scrub_surrogates(value: Any) -> Any:
-    """Replace lone surrogates (legal as JSON escapes) that would crash any UTF-8 output."""
-
-    def fix(text: str) -> str:
-        return _LONE_SURROGATE_RE.sub("\ufffd", text)
-
-    root: list[Any] = [value]
-    stack: list[tuple[Any, Any]] = [(root, 0)]
-    while stack:  # iterative: the tree can be as deep as the JSON parser allowed
-        parent, key = stack.pop()
-        node = parent[key]
-        if isinstance(node, str):
-            parent[key] = fix(node)
-        elif isinstance(node, list):
-            stack.extend((node, i) for i in range(len(node)))
-        elif isinstance(node, dict):
-            if any(_LONE_SURROGATE_RE.search(k) for k in node):
-                node = {fix(k): v for k, v in node.items()}
-                parent[key] = node
-            stack.extend((node, k) for k in node)
-    return root[0]

@@ -15,7 +15,9 @@ How the outcome is read, strongest evidence first:
    queue overflow; a queuing time-out; AbandonedInQueue → abandoned in the queue; Dial (or an
    outbound call) → not answered, by the agent (back-to-back: the agent's phone rang, no dial
    followed) or by the customer.
-3. **The record's ContactDisposition**, when the events say nothing explicit.
+3. **The record's ContactDisposition**, when the events say nothing explicit (a 2020-07-01 call
+   carries its record: `Call.record`). For a call not answered, the record's early media state
+   says why (busy, powered off, no such number, …).
 4. **The furthest stage the trail reached** (IVR, queue, ringing): 2017 has no "abandoned in the
    IVR" event, so a trail that stops in the IVR is read as abandoned there.
 5. Otherwise **unknown** — never a guess, never an exception.
@@ -28,13 +30,14 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from ccc_tui.api.models import Call, CallEvent, CallRecord, Lane
+from ccc_tui.api.models import Call, CallEvent, CallFacts, CallRecord, Lane
 from ccc_tui.calls.phases import analyse
 from ccc_tui.calls.text import format_clock, format_offset, safe_text
 
 __all__ = [
     "ANSWERED_KINDS",
     "DISPOSITION_KINDS",
+    "EARLY_MEDIA",
     "EVENT_KINDS",
     "Outcome",
     "OutcomeKind",
@@ -112,6 +115,16 @@ DISPOSITION_KINDS: dict[str, OutcomeKind] = {
     "Reject": OutcomeKind.NOT_ANSWERED,
     "ForwardToOutsideNumber": OutcomeKind.TRANSFERRED,
 }
+# EarlyMediaState of a 2020-07-01 record: what the carrier said before the call could connect.
+EARLY_MEDIA: dict[str, tuple[str, str]] = {
+    "noanswer": ("the customer did not pick up", "客户未接听"),
+    "outofservice": ("the customer's number is out of service", "客户号码已停机"),
+    "notexist": ("the customer's number does not exist", "客户号码为空号"),
+    "restricted": ("the customer's line is restricted", "客户线路受限"),
+    "busy": ("the customer's line was busy", "客户忙线"),
+    "notconnected": ("the call could not be connected", "无法接通"),
+    "poweroff": ("the customer's phone was switched off", "客户关机"),
+}
 _DISPOSITIONS_FOLDED = {name.casefold(): kind for name, kind in DISPOSITION_KINDS.items()}
 
 _OUTBOUND_TYPES = frozenset(
@@ -155,6 +168,7 @@ class Outcome:
     overflow_from: str = ""
     outbound: bool = False
     disposition: str = ""
+    early_media: str = ""  # EarlyMediaState of a call not answered (2020-07-01), as sent
     facts: tuple[str, ...] = ()  # what the reading rests on, in plain words
 
     @property
@@ -214,6 +228,11 @@ class Outcome:
             return f"Queue{where} {what}{after} — no agent answered"
         if kind is OutcomeKind.NOT_ANSWERED:
             dialled = format_clock(self.ring)
+            why = EARLY_MEDIA.get(self.early_media.strip().casefold()) if self.early_media else None
+            if why is not None:
+                if zh:
+                    return f"未接通 — {why[1]}" + (f"（拨号 {dialled}）" if dialled else "")
+                return f"Not answered — {why[0]}" + (f" (dialled {dialled})" if dialled else "")
             if self.not_answered_by == "agent":
                 who_zh, who_en = f"坐席 {name}" if name else "坐席", f"the agent {name}".rstrip()
             elif self.not_answered_by == "customer":
@@ -239,7 +258,7 @@ class Outcome:
         def secs(value: timedelta | None) -> int | None:
             return None if value is None else int(value.total_seconds())
 
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind.value,
             "line": self.line(),
             "agents": list(self.agents),
@@ -256,6 +275,9 @@ class Outcome:
             "disposition": self.disposition,
             "facts": list(self.facts),
         }
+        if self.early_media:  # 2020-07-01 only: absent rather than empty for 2017 calls
+            out["early_media"] = self.early_media
+        return out
 
 
 def _name(value: str) -> str:
@@ -378,7 +400,22 @@ def _spans(call: Call) -> list[_Span]:
 
 def outcome_of(call: Call | None, record: CallRecord | str | None = None) -> Outcome:
     """How `call` ended. `record` is the call's row from "find calls" or just its
-    ContactDisposition; it is used when the events are not explicit. Never raises on odd data."""
+    ContactDisposition; it is used when the events are not explicit. A call that carries its own
+    record (`Call.record`, 2020-07-01) needs no `record`. Never raises on odd data."""
+    facts_of = record.facts if isinstance(record, CallRecord) else None
+    if facts_of is None and call is not None and isinstance(call.record, CallFacts):
+        facts_of = call.record
+    if record is None and facts_of is not None:
+        record = facts_of.disposition
+    early = facts_of.early_media_state if facts_of is not None else ""
+    found = _outcome_of(call, record)
+    if found.kind is OutcomeKind.NOT_ANSWERED and isinstance(early, str) and early.strip():
+        extra = (*found.facts, f"EarlyMediaState {safe_text(early, 40)}")
+        return replace(found, early_media=early.strip(), facts=extra)
+    return found
+
+
+def _outcome_of(call: Call | None, record: CallRecord | str | None) -> Outcome:
     disposition = record.disposition if isinstance(record, CallRecord) else (record or "")
     disposition = disposition.strip() if isinstance(disposition, str) else ""
     spans = _spans(call) if call is not None else []

@@ -70,7 +70,13 @@ _OPTIONAL: dict[str, tuple[int | None, int]] = {
     "status": (None, 4),
     "skill": (None, 5),
 }
-_LANE_LABELS_EN = {Lane.IVR: "IVR", Lane.QUEUE: "QUEUE", Lane.AGENT: "AGENT", Lane.OTHER: "OTHER"}
+_LANE_LABELS_EN = {
+    Lane.IVR: "IVR",
+    Lane.QUEUE: "QUEUE",
+    Lane.AGENT: "AGENT",
+    Lane.CUSTOMER: "CUST",
+    Lane.OTHER: "OTHER",
+}
 # Outcomes an on-call engineer looks for first.
 _ALERT_EVENTS = frozenset({"AbandonedInQueue", "AbandonedRing", "GiveUp", "ACDOverflow"})
 _LANE_WORDS = {lane.value: lane for lane in Lane} | {
@@ -210,6 +216,7 @@ class EventTimeline(ScrollView, can_focus=True):
         "timeline--lane-ivr",
         "timeline--lane-queue",
         "timeline--lane-agent",
+        "timeline--lane-customer",
         "timeline--lane-other",
     }
     """
@@ -247,14 +254,17 @@ class EventTimeline(ScrollView, can_focus=True):
         & > .timeline--lane-ivr { background: $secondary; color: $text; text-style: bold; }
         & > .timeline--lane-queue { background: $warning; color: $text; text-style: bold; }
         & > .timeline--lane-agent { background: $success; color: $text; text-style: bold; }
+        & > .timeline--lane-customer { background: $primary; color: $text; text-style: bold; }
         & > .timeline--lane-other { background: $foreground-muted; color: $text; }
         /* 16 colours: "auto" text contrast is not available, so let the terminal swap them. */
         &:ansi > .timeline--lane-ivr { background: $surface; color: $secondary; }
         &:ansi > .timeline--lane-queue { background: $surface; color: $warning; }
         &:ansi > .timeline--lane-agent { background: $surface; color: $success; }
+        &:ansi > .timeline--lane-customer { background: $surface; color: $primary; }
         &:ansi > .timeline--lane-other { background: $surface; color: $foreground; }
         &:ansi > .timeline--lane-ivr, &:ansi > .timeline--lane-queue,
-        &:ansi > .timeline--lane-agent, &:ansi > .timeline--lane-other {
+        &:ansi > .timeline--lane-agent, &:ansi > .timeline--lane-customer,
+        &:ansi > .timeline--lane-other {
             text-style: bold reverse;
         }
     }
@@ -381,8 +391,8 @@ class EventTimeline(ScrollView, can_focus=True):
 
         Words must all match (case-insensitive substrings of the event, its labels, status,
         agent, skill group, call mode, hang-upper, helper, satisfaction and detail fields).
-        `lane:ivr` / `lane:queue` / `lane:agent` / `lane:other` (or the bare words ivr, queue,
-        agent) pick a lane. The cursor stays on its event when it is still shown, else moves to
+        `lane:ivr` / `lane:queue` / `lane:agent` / `lane:customer` / `lane:other` (or the bare
+        words ivr, queue, agent) pick a lane. The cursor stays on its event when it is still shown, else moves to
         the next shown one.
         """
         query = " ".join(text.split())
