@@ -818,7 +818,7 @@ def test_access_denied_hint_names_the_action() -> None:
     ],
 )
 def test_bool_reads_the_server_flags(value: object, expected: bool | None) -> None:
-    assert v2017._bool(value) is expected
+    assert parsing.as_bool(value) is expected
 
 
 def test_success_as_a_digit_string() -> None:

@@ -208,3 +208,18 @@ async def test_a_huge_body_is_refused_in_the_format_asked_for(where: str) -> Non
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
     assert response.status_code == 413 and response.content.startswith(b"<?xml")
+
+
+def test_callbacks_on_closed_sockets_are_not_a_traceback_each(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Under load the shortage also shows as `Invalid file descriptor: -1` in callbacks."""
+    loop = asyncio.new_event_loop()
+    try:
+        handle = quiet_exception_handler(interval=60)
+        with caplog.at_level(logging.WARNING):
+            for _ in range(100):
+                handle(loop, {"message": "x", "exception": ValueError("Invalid file descriptor: -1")})
+        assert caplog.records == []
+    finally:
+        loop.close()
