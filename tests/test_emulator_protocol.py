@@ -418,8 +418,11 @@ async def test_nonces_are_forgotten_once_their_window_has_passed() -> None:
 
 
 async def test_wrong_version(client: httpx.AsyncClient) -> None:
-    response = await call(client, EVENTS, SEED_EVENTS_API, extra={"Version": "2020-07-01"})
+    response = await call(client, EVENTS, SEED_EVENTS_API, extra={"Version": "2019-01-01"})
     assert_error(response, 400, "InvalidVersion")
+    # 2020-07-01 is the 2.0 instance's API, which has no 2017 actions.
+    response = await call(client, EVENTS, SEED_EVENTS_API, extra={"Version": "2020-07-01"})
+    assert_error(response, 404, "InvalidAction.NotFound")
 
 
 async def test_unknown_action(client: httpx.AsyncClient) -> None:

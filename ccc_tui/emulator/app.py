@@ -10,22 +10,36 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import collections
 import hashlib
 import hmac
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
 from ccc_tui.api import signing
+from ccc_tui.emulator import v2020
 from ccc_tui.emulator.audio import wav_bytes
 from ccc_tui.emulator.bodies import to_json, to_xml
-from ccc_tui.emulator.constants import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_INSTANCE_ID
+from ccc_tui.emulator.constants import (
+    DEMO_ACCESS_KEY_ID,
+    DEMO_ACCESS_KEY_SECRET,
+    DEMO_INSTANCE_ID,
+    DEMO_INSTANCE_ID_2020,
+)
 from ccc_tui.emulator.dataset import CST, DAY_MS, Dataset
 from ccc_tui.emulator.faults import Decision, Faults
+from ccc_tui.emulator.ids import job_id
+from ccc_tui.emulator.ivrtrack import IvrStep, node_2017
+from ccc_tui.emulator.protocol import OSS_ACCESS_KEY_ID, TIMESTAMP_TOLERANCE, ApiError, Request
+from ccc_tui.emulator.protocol import Nonces as _Nonces
+from ccc_tui.emulator.protocol import base_url as _base_url
+from ccc_tui.emulator.protocol import header as _header
+from ccc_tui.emulator.protocol import host_of as _host
+from ccc_tui.emulator.protocol import invalid as _invalid
+from ccc_tui.emulator.protocol import missing as _missing
 from ccc_tui.emulator.seeds import (
     SEED_EVENTS_CONTACT_ID,
     SEED_EVENTS_REQUEST_ID,
@@ -34,12 +48,10 @@ from ccc_tui.emulator.seeds import (
 )
 
 API_VERSION = "2017-07-05"
-TIMESTAMP_TOLERANCE = timedelta(minutes=15)
 MAX_WINDOW_MS = 7 * DAY_MS  # ListCallDetailRecords: StartTime to StopTime
 MAX_PAGE_SIZE = 100
 MAX_BODY_BYTES = 1 << 20
 URL_VALIDITY_S = 3600
-OSS_ACCESS_KEY_ID = "demo-oss-access-key-id"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -62,80 +74,6 @@ _PROXY_PAGE = (
     b"<center><h1>502 Bad Gateway</h1></center>\r\n"
     b"<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n"
 )
-
-
-class ApiError(Exception):
-    """An error the service answers with its own body."""
-
-    def __init__(
-        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
-    ) -> None:
-        super().__init__(f"{code}: {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-        self.headers = dict(headers or {})
-
-
-def _missing(name: str) -> ApiError:
-    return ApiError(
-        400,
-        f"Missing{name}",
-        f'The input parameter "{name}" that is mandatory for processing this request is not '
-        "supplied.",
-    )
-
-
-def _invalid(name: str, why: str = "") -> ApiError:
-    message = f'The specified parameter "{name}" is not valid.'
-    return ApiError(400, "InvalidParameter", f"{message[:-1]}: {why}." if why else message)
-
-
-class _Nonces:
-    """Nonces seen per key while their request could still pass the timestamp check."""
-
-    def __init__(self, limit: int = 200_000) -> None:
-        self._expiry: dict[tuple[str, str], float] = {}
-        self._order: collections.deque[tuple[float, tuple[str, str]]] = collections.deque()
-        self._limit = limit
-
-    def used(self, key: tuple[str, str], now: float, stamp: float) -> bool:
-        while self._order and (self._order[0][0] < now or len(self._order) > self._limit):
-            _, old = self._order.popleft()
-            self._expiry.pop(old, None)
-        if key in self._expiry:
-            return True
-        expiry = max(now, stamp) + TIMESTAMP_TOLERANCE.total_seconds()
-        self._expiry[key] = expiry
-        self._order.append((expiry, key))
-        return False
-
-
-class Request:
-    """What a handler needs of one API request."""
-
-    def __init__(self, params: dict[str, str], base_url: str, now: datetime) -> None:
-        self.params = params
-        self.base_url = base_url
-        self.now = now
-
-    def get(self, name: str) -> str:
-        return self.params.get(name, "").strip()
-
-    def required(self, name: str) -> str:
-        value = self.get(name)
-        if not value:
-            raise _missing(name)
-        return value
-
-    def integer(self, name: str, *, required: bool = False) -> int | None:
-        text = self.required(name) if required else self.get(name)
-        if not text:
-            return None
-        try:
-            return int(text)
-        except ValueError:
-            raise _invalid(name) from None
 
 
 Handler = Callable[["EmulatorApp", Request], dict[str, Any]]
@@ -221,6 +159,19 @@ class EmulatorApp:
             )
             return
         params = _params(scope, body)
+        if v2020.is_2020(params, _header(scope, b"x-acs-version")):
+            # The demo's CCC 2.0 instance: its own protocol module.
+            await v2020.handle(
+                self,
+                scope,
+                send,
+                method=method,
+                params=params,
+                body=body,
+                request_id=request_id,
+                decision=decision,
+            )
+            return
         json_format = params.get("Format", "").strip().upper() == "JSON"
         try:
             if method not in ("GET", "POST"):
@@ -248,8 +199,15 @@ class EmulatorApp:
         await self._send(send, 200, data, content_type, request_id, head=False)
 
     def _authenticate(
-        self, method: str, params: Mapping[str, str], authorization: str
+        self,
+        method: str,
+        params: Mapping[str, str],
+        authorization: str,
+        *,
+        version: str = API_VERSION,
+        actions: Mapping[str, object] = ACTIONS,
     ) -> tuple[str, datetime]:
+        """(action, now) of a request signed with V1 for `version`, whose actions are `actions`."""
         if authorization.startswith("ACS3-") and not params.get("Signature"):
             # The V3 scheme (headers, SHA-256) is what newer SDKs send by default.
             raise ApiError(
@@ -262,10 +220,10 @@ class EmulatorApp:
         for name in _COMMON_REQUIRED[:2]:
             if not params.get(name):
                 raise _missing(name)
-        if params["Version"] != API_VERSION:
+        if params["Version"] != version:
             raise ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.")
         action = params["Action"]
-        if action not in ACTIONS:
+        if action not in actions:
             raise ApiError(
                 404,
                 "InvalidAction.NotFound",
@@ -462,7 +420,9 @@ class EmulatorApp:
                 send, 403, "AccessDenied", "Request has expired.", request_id, head
             )
             return
-        recording = self.dataset.find_recording(instance_id, file_name)
+        # The 2.0 instance's recordings are its 2017 twin's files.
+        stored_in = DEMO_INSTANCE_ID if instance_id == DEMO_INSTANCE_ID_2020 else instance_id
+        recording = self.dataset.find_recording(stored_in, file_name)
         if recording is None:
             await self._oss_error(
                 send, 404, "NoSuchKey", "The specified key does not exist.", request_id, head
@@ -556,13 +516,6 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            return bytes(value).decode("latin-1")
-    return ""
-
-
 def _params(scope: Scope, body: bytes) -> dict[str, str]:
     """Query and form body merged (the body wins a clash): the signature covers both."""
     query = scope.get("query_string", b"").decode("utf-8", "replace")
@@ -571,20 +524,6 @@ def _params(scope: Scope, body: bytes) -> dict[str, str]:
     if body and content_type in ("", "application/x-www-form-urlencoded"):
         params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     return params
-
-
-def _host(scope: Scope) -> str:
-    host = _header(scope, b"host")
-    if host:
-        return host
-    server = scope.get("server")
-    if server:
-        return f"{server[0]}:{server[1]}"
-    return "localhost"
-
-
-def _base_url(scope: Scope) -> str:
-    return f"{scope.get('scheme', 'http')}://{_host(scope)}"
 
 
 def _to_int(text: str) -> int:
@@ -761,5 +700,31 @@ def _users(app: EmulatorApp, request: Request) -> dict[str, Any]:
             "PageNumber": number,
             "PageSize": size,
             "List": {"User": users[(number - 1) * size : number * size]},
+        }
+    }
+
+
+@_action("ListIvrTrackingDetail")
+def _ivr_tracking(app: EmulatorApp, request: Request) -> dict[str, Any]:
+    """The IVR nodes of one call (the same track as the 2.0 twin's); without a ContactId the
+    emulator lists none."""
+    instance_id = _instance(app, request)
+    number, size = _page(request)
+    contact_id = request.get("ContactId")
+    steps: tuple[IvrStep, ...] = ()
+    if contact_id and instance_id == DEMO_INSTANCE_ID and contact_id in app.dataset:
+        call = v2020.dataset_for(app).call(job_id(contact_id))
+        steps = call.ivr if call is not None else ()
+    page = steps[(number - 1) * size : number * size]
+    return {
+        "IvrTrackingDetails": {
+            "TotalCount": len(steps),
+            "PageNumber": number,
+            "PageSize": size,
+            "List": {
+                "IvrTrackingDetail": [
+                    node_2017(step._replace(contact_id=contact_id), instance_id) for step in page
+                ]
+            },
         }
     }

@@ -41,3 +41,21 @@ def decode_id(contact_id: str) -> tuple[int, int] | None:
     if day > ID_LAST_DAY - ID_DAY0:
         return None
     return day + ID_DAY0, stream * ID_PER_DAY + slot
+
+
+# --- CCC 2.0 (2020-07-01) contact ids: `job-` and a number, one for each 2017-style id ---------
+
+_JOB_PREFIX = "job-1096344"  # then the 10-digit 2017-style id: 17 digits, as 2.0 ids have
+
+
+def job_id(contact_id: str) -> str:
+    """The 2.0 ContactId of the call a 10-digit 2017-style id names."""
+    return f"{_JOB_PREFIX}{contact_id}"
+
+
+def legacy_id(job: str) -> str | None:
+    """The 10-digit 2017-style id behind a 2.0 ContactId, or None when `job` is not one of ours."""
+    if not job.startswith(_JOB_PREFIX):
+        return None
+    rest = job[len(_JOB_PREFIX) :]
+    return rest if len(rest) == 10 and rest.isascii() and rest.isdigit() else None

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from ccc_tui.emulator.constants import CST
+from ccc_tui.emulator.ids import job_id
 from ccc_tui.emulator.seeds import SEED_EVENTS_CONTACT_ID, SEED_RECORDING_CONTACT_ID
 
 SHOWCASE: dict[str, str] = {
@@ -46,6 +47,18 @@ SHOWCASE_PLAN: dict[str, tuple[str, str]] = {
     "privacy_dial": ("privacy", "16:40:51"),
     "huge": ("huge", "08:30:00"),
     "hostile": ("hostile", "17:13:13"),
+}
+
+
+# The 2.0 instance (API 2020-07-01) serves the same calls under job-style ids (`ids.job_id`), and
+# one call of its own: a customer's call that died in an IVR node minutes after its flow was
+# published (a 2017-style id that fails the check digit, so no 2017 call has it).
+IVR_FAILURE_ID = "2505180017"
+IVR_FAILURE_PLAN = ("ivr_abandon", "10:52:40")  # (the scenario it is built from, CST clock)
+IVR_FAILURE_PUBLISHED = "10:46:05"  # CST: when the flow's new version was published
+SHOWCASE_2020: dict[str, str] = {
+    **{name: job_id(cid) for name, cid in SHOWCASE.items()},
+    "ivr_failure": job_id(IVR_FAILURE_ID),
 }
 
 
