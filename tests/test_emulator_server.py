@@ -24,6 +24,7 @@ from ccc_tui.emulator.constants import (
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
     DEMO_INSTANCE_ID,
+    DEMO_INSTANCE_ID_2020,
 )
 from ccc_tui.emulator.faults import Faults
 from ccc_tui.emulator.server import (
@@ -34,7 +35,7 @@ from ccc_tui.emulator.server import (
     running_emulator,
     serve,
 )
-from ccc_tui.emulator.showcase import INCIDENT, SHOWCASE
+from ccc_tui.emulator.showcase import INCIDENT, SHOWCASE, SHOWCASE_2020
 from tests.seeds import SEED_EVENTS_JSON, SEED_RECORDINGS_JSON
 from tests.test_emulator_protocol import (
     ANCHOR,
@@ -216,7 +217,9 @@ def test_command_banner_and_quiet_interrupt(monkeypatch: pytest.MonkeyPatch) -> 
     assert seen["faults"].latency_ms == 25 and seen["allow_remote"] is False
     lines = out.getvalue().splitlines()
     text = out.getvalue()
-    assert lines[0] == "CCC emulator (API 2017-07-05) listening on http://127.0.0.1:9100"
+    assert lines[0] == (
+        "CCC emulator (APIs 2017-07-05 and 2020-07-01) listening on http://127.0.0.1:9100"
+    )
     for fact in (
         DEMO_ACCESS_KEY_ID,
         DEMO_ACCESS_KEY_SECRET,
@@ -224,6 +227,9 @@ def test_command_banner_and_quiet_interrupt(monkeypatch: pytest.MonkeyPatch) -> 
         SHOWCASE["seed_outbound"],
         SHOWCASE["inbound_transfer"],
         SHOWCASE["huge"],
+        DEMO_INSTANCE_ID_2020,
+        SHOWCASE_2020["inbound_transfer"],
+        SHOWCASE_2020["ivr_failure"],
         "latency=25ms",
         "ALIBABA_CLOUD_ACCESS_KEY_ID=",
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET=",

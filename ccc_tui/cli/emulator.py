@@ -13,6 +13,7 @@ from ccc_tui.emulator.constants import (
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
     DEMO_INSTANCE_ID,
+    DEMO_INSTANCE_ID_2020,
     MAX_CALLS,
 )
 
@@ -28,6 +29,12 @@ _SHOWN = (
     ("abandoned_in_queue", "abandoned in queue"),
     ("huge", "10,000 events"),
     ("hostile", "hostile text"),
+)
+# The same for the CCC 2.0 instance (job-style ids of the same calls, and its own IVR failure).
+_SHOWN_2020 = (
+    ("inbound_transfer", "IVR, queue, transfer, two recordings"),
+    ("outbound_no_answer", "not answered: early media"),
+    ("ivr_failure", "died in an IVR node after a flow publish"),
 )
 
 
@@ -57,11 +64,12 @@ def _calls(text: str) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "emulator",
-        help="serve a local CCC 2017-07-05 emulator over HTTP",
+        help="serve a local CCC emulator (2017-07-05 and 2.0) over HTTP",
         description=(
-            "Serve the built-in CCC emulator (API 2017-07-05, signature V1, demo data) on "
-            "loopback, so ccc-tui or any other client, the official SDKs included, can talk to "
-            "it. Its demo key pair is public. Ctrl-C stops it."
+            "Serve the built-in CCC emulator on loopback, so ccc-tui or any other client, the "
+            "official SDKs included, can talk to it: a CCC 2017-07-05 instance (signature V1) and "
+            "a CCC 2.0 one (API 2020-07-01, signature V3 or V1) over the same demo calls. Its "
+            "demo key pair is public. Ctrl-C stops it."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
@@ -105,18 +113,23 @@ def banner(
     """The start-up lines: one fact each, so they can be read or grepped. `anchor`: the data
     set's (the start of today, UTC, by default)."""
     from ccc_tui.emulator.server import is_loopback
-    from ccc_tui.emulator.showcase import INCIDENT, SHOWCASE, incident_window
+    from ccc_tui.emulator.showcase import INCIDENT, SHOWCASE, SHOWCASE_2020, incident_window
 
     host = url.split("//", 1)[1].rsplit(":", 1)[0].strip("[]")
     local = url if is_loopback(host) else f"http://127.0.0.1:{url.rsplit(':', 1)[1]}"
     example = SHOWCASE["seed_outbound"]
     lines = [
-        f"CCC emulator (API 2017-07-05) listening on {url}",
+        f"CCC emulator (APIs 2017-07-05 and 2020-07-01) listening on {url}",
         f"AccessKeyId: {DEMO_ACCESS_KEY_ID}",
         f"AccessKeySecret: {DEMO_ACCESS_KEY_SECRET} (public demo key)",
         f"InstanceId: {DEMO_INSTANCE_ID}",
     ]
     lines += [f"ContactId: {SHOWCASE[name]} ({what})" for name, what in _SHOWN]
+    lines.append(
+        f"InstanceId (CCC 2.0, API 2020-07-01, signature V3 or V1): {DEMO_INSTANCE_ID_2020} "
+        "(the same calls under job-style ids)"
+    )
+    lines += [f"ContactId (2.0): {SHOWCASE_2020[name]} ({what})" for name, what in _SHOWN_2020]
     start, stop = incident_window(anchor or _utc_midnight())
     callback = next(clock for kind, clock in INCIDENT.caller_calls if kind == "outbound")
     lines += [

@@ -1,4 +1,4 @@
-"""A local Alibaba Cloud Call Center (CCC) 2017-07-05 that speaks the real protocol.
+"""A local Alibaba Cloud Call Center (CCC) that speaks the real protocols: 2017-07-05 and 2.0.
 
 `app.create_app()` is an ASGI app: use it in process through `httpx.ASGITransport` (the `--demo`
 mode) or serve it over loopback with `server.serve` (`ccc-tui emulator`). It verifies signature V1
@@ -17,6 +17,10 @@ Modules, each with one job:
 - `traffic`: planned calls on top of the ordinary traffic: repeat callers and the incident.
 - `ids`: the generated contact id scheme.
 - `dataset`: `Dataset`, the facade the app asks for calls, instances and users.
+- `dataset2020`, `v2020`: the CCC 2.0 instance (API 2020-07-01, `constants.DEMO_INSTANCE_ID_2020`):
+  the same calls in 2.0 shape under job-style ids, and its protocol (signature V3 and V1).
+- `ivrtrack`: the IVR nodes a call passed, for both versions' IVR tracking APIs.
+- `protocol`: what both versions' protocols share (gateway errors, requests, nonces, headers).
 - `app`, `server`, `faults`, `bodies`, `audio`: the protocol, its transport, injected faults,
   JSON/XML bodies and the recordings' audio.
 """
