@@ -346,6 +346,13 @@ async def test_list_pages_and_filters(client: httpx.AsyncClient) -> None:
     one_state = await records(client, **window, EarlyMediaStateList=json.dumps([state]))
     assert one_state["List"] and {r["EarlyMediaState"] for r in one_state["List"]} == {state}
 
+    agent = next(r["AgentIds"].split(",")[0] for r in first["List"] if r["AgentIds"])
+    by_agent = await records(client, **window, AgentId=agent)
+    assert by_agent["List"] and all(agent in r["AgentIds"].split(",") for r in by_agent["List"])
+    first_agent = await records(client, **window, FirstAgentId=agent)
+    assert 0 < first_agent["TotalCount"] <= by_agent["TotalCount"]
+    assert all(r["AgentIds"].split(",")[0] == agent for r in first_agent["List"])
+
     ivr = await records(client, **window, ContactDispositionList='["IVRException"]')
     assert [r["ContactId"] for r in ivr["List"]] == [IVR_FAILURE]
 

@@ -106,6 +106,16 @@ def group_id(index: int) -> str:
     return f"{GROUP_SLUGS[index]}@{INSTANCE}"
 
 
+def agent_ids(summary: CallSummary) -> list[str]:
+    """The 2.0 AgentIds of a call, in order of appearance."""
+    return [agent_id(a) for name, _ in summary.agents if (a := _AGENT_BY_NAME.get(name))]
+
+
+def group_ids(summary: CallSummary) -> list[str]:
+    """The 2.0 SkillGroupIds of a call."""
+    return [group_id(_GROUP_BY_ID[gid]) for _, gid in summary.skill_groups if gid in _GROUP_BY_ID]
+
+
 def location(number: str) -> str:
     """Where a number is (province and city), as the 2.0 record says it."""
     for area, place in _AREAS.items():
@@ -427,8 +437,6 @@ def _convert(
         f"{rng.getrandbits(64):016x}@10.{rng.randrange(256)}.{rng.randrange(256)}.23"
         for _ in agents
     ]
-    group_indexes = [_GROUP_BY_ID[gid] for _, gid in summary.skill_groups if gid in _GROUP_BY_ID]
-    agent_list = [a for name, _ in summary.agents if (a := _AGENT_BY_NAME.get(name))]
     offered = summary.satisfaction > 0
     wait = times["queue"] + times["ring"] if inbound else times["dial"]
     contact_type = CONTACT_TYPES.get(summary.contact_type, (summary.contact_type,) * 2)
@@ -449,9 +457,9 @@ def _convert(
         "ContactDisposition": disposition,
         "ReleaseInitiator": str(data.get("ReleaseAgent", "")),
         "ReleaseReason": release_reason,
-        "AgentIds": ",".join(agent_id(a) for a in agent_list),
+        "AgentIds": ",".join(agent_ids(summary)),
         "AgentNames": ",".join(name for name, _ in summary.agents),
-        "SkillGroupIds": ",".join(group_id(i) for i in group_indexes),
+        "SkillGroupIds": ",".join(group_ids(summary)),
         "SkillGroupNames": ",".join(name for name, _ in summary.skill_groups),
         "IvrTime": times["ivr"],
         "QueueTime": times["queue"],

@@ -32,7 +32,14 @@ from ccc_tui.api import signing
 from ccc_tui.emulator.bodies import to_json
 from ccc_tui.emulator.constants import CST
 from ccc_tui.emulator.dataset import Dataset
-from ccc_tui.emulator.dataset2020 import CONTACT_TYPES, DISPOSITIONS, Call2020, Dataset2020
+from ccc_tui.emulator.dataset2020 import (
+    CONTACT_TYPES,
+    DISPOSITIONS,
+    Call2020,
+    Dataset2020,
+    agent_ids,
+    group_ids,
+)
 from ccc_tui.emulator.ivrtrack import node_2020
 from ccc_tui.emulator.protocol import (
     OSS_ACCESS_KEY_ID,
@@ -481,12 +488,21 @@ class _Matcher:
             return False
         if self.called and self.called != summary.called_number:
             return False
-        return not self.rates or str(summary.satisfaction) in self.rates
+        if self.rates and str(summary.satisfaction) not in self.rates:
+            return False
+        if "EarlyMediaState" in self.record_filters and summary.disposition != "NoAnswer":
+            return False  # only an unanswered call has early media
+        if self.agent or self.first_agent:
+            agents = agent_ids(summary)
+            if self.agent and self.agent not in agents:
+                return False
+            if self.first_agent and agents[:1] != [self.first_agent]:
+                return False
+        return not self.groups or bool(self.groups.intersection(group_ids(summary)))
 
     def __call__(self, contact_id: str, row: dict[str, Any] | None, ds: Dataset2020) -> bool:
-        needs_row = self.record_filters or self.groups or self.agent or self.first_agent
-        if row is None and not needs_row:
-            return True
+        if row is None and not self.record_filters:
+            return True  # `cheap` has checked the rest
         if row is None:
             call = ds.call(contact_id)
             if call is None:
