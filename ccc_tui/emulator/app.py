@@ -33,7 +33,13 @@ from ccc_tui.emulator.dataset import CST, DAY_MS, Dataset
 from ccc_tui.emulator.faults import Decision, Faults
 from ccc_tui.emulator.ids import job_id
 from ccc_tui.emulator.ivrtrack import IvrStep, node_2017
-from ccc_tui.emulator.protocol import OSS_ACCESS_KEY_ID, TIMESTAMP_TOLERANCE, ApiError, Request
+from ccc_tui.emulator.protocol import (
+    OSS_ACCESS_KEY_ID,
+    TIMESTAMP_TOLERANCE,
+    ApiError,
+    Request,
+    registrar,
+)
 from ccc_tui.emulator.protocol import Nonces as _Nonces
 from ccc_tui.emulator.protocol import base_url as _base_url
 from ccc_tui.emulator.protocol import header as _header
@@ -80,12 +86,7 @@ Handler = Callable[["EmulatorApp", Request], dict[str, Any]]
 ACTIONS: dict[str, Handler] = {}
 
 
-def _action(name: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        ACTIONS[name] = fn
-        return fn
-
-    return register
+_action = registrar(ACTIONS)
 
 
 class EmulatorApp:
@@ -353,8 +354,15 @@ class EmulatorApp:
         message = f"GET\n\n\n{expires}\n/{instance_id}/{file_name}".encode("utf-8", "surrogatepass")
         return base64.b64encode(hmac.new(self._oss_secret, message, hashlib.sha1).digest()).decode()
 
-    def signed_url(self, base_url: str, instance_id: str, file_name: str, now: datetime) -> str:
-        expires = int(now.timestamp()) + URL_VALIDITY_S
+    def signed_url(
+        self,
+        base_url: str,
+        instance_id: str,
+        file_name: str,
+        now: datetime,
+        validity_s: int = URL_VALIDITY_S,
+    ) -> str:
+        expires = int(now.timestamp()) + validity_s
         signature = self._oss_signature(instance_id, file_name, expires)
         return (
             f"{base_url}/oss/{quote(instance_id, safe='')}/{quote(file_name, safe='')}"

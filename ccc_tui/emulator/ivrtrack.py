@@ -105,19 +105,24 @@ def ivr_track(
         node(flow, "来电", "INCOMING_CALL", "Success", enter, enter, "开始", properties=start_props)
         greet = enter + span * (30 + int(rng.random() * 15)) // 100
         node(flow, "欢迎语", "PLAY_SAY", "Success", enter, greet, "播放欢迎语")
-        if published_ms is not None:
-            gathered = greet + (leave - greet) * 2 // 3
-            node(
-                flow,
-                "按键菜单",
-                "GATHER_INPUT",
-                "Success",
-                greet,
-                gathered,
-                "1 查询订单，2 售后，0 人工",
-                variables={"digits": "1"},
-            )
-            channel += ";menu=1"
+        if group is None and published_ms is None:  # the caller hung up in the menu
+            node(flow, "按键菜单", "GATHER_INPUT", "Hangup", greet, leave, "按键选择服务")
+            continue
+        # The showcase call pressed 1 (order status), a menu entry the published version added.
+        digits = "1" if published_ms is not None or group is None else str(group + 1)
+        gathered = greet + (leave - greet) * (60 + int(rng.random() * 30)) // 100
+        node(
+            flow,
+            "按键菜单",
+            "GATHER_INPUT",
+            "Success",
+            greet,
+            gathered,
+            "按键选择服务",
+            variables={"digits": digits},
+        )
+        channel += f";menu={digits}"
+        if published_ms is not None or group is None:
             node(
                 flow,
                 FAILED_NODE,
@@ -130,22 +135,6 @@ def ivr_track(
                 variables={"error": "path $.order.status not found in orderResult"},
             )
             continue
-        if group is None:  # the caller hung up in the menu
-            node(flow, "按键菜单", "GATHER_INPUT", "Hangup", greet, leave, "按键选择技能组")
-            continue
-        digits = str(group + 1)
-        gathered = greet + (leave - greet) * (60 + int(rng.random() * 30)) // 100
-        node(
-            flow,
-            "按键菜单",
-            "GATHER_INPUT",
-            "Success",
-            greet,
-            gathered,
-            "按键选择技能组",
-            variables={"digits": digits},
-        )
-        channel += f";menu={digits}"
         slug = group_slug(group)
         node(
             flow,

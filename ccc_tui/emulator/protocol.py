@@ -5,14 +5,28 @@ the nonces seen, and the headers of an ASGI scope. Imported by `app` (2017-07-05
 from __future__ import annotations
 
 import collections
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 TIMESTAMP_TOLERANCE = timedelta(minutes=15)
 OSS_ACCESS_KEY_ID = "demo-oss-access-key-id"
 
 Scope = MutableMapping[str, Any]
+H = TypeVar("H")
+
+
+def registrar(table: dict[str, H]) -> Callable[[str], Callable[[H], H]]:
+    """A decorator factory that files each handler in `table` under its action's name."""
+
+    def action(name: str) -> Callable[[H], H]:
+        def register(fn: H) -> H:
+            table[name] = fn
+            return fn
+
+        return register
+
+    return action
 
 
 class ApiError(Exception):

@@ -26,7 +26,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 from ccc_tui.api import signing
 from ccc_tui.emulator.bodies import to_json
@@ -42,7 +42,6 @@ from ccc_tui.emulator.dataset2020 import (
 )
 from ccc_tui.emulator.ivrtrack import node_2020
 from ccc_tui.emulator.protocol import (
-    OSS_ACCESS_KEY_ID,
     TIMESTAMP_TOLERANCE,
     ApiError,
     Nonces,
@@ -51,6 +50,7 @@ from ccc_tui.emulator.protocol import (
     base_url,
     header,
     missing,
+    registrar,
 )
 
 if TYPE_CHECKING:
@@ -102,7 +102,9 @@ class EmulatorApp(Protocol):
         extra: Mapping[str, str] | None = None,
     ) -> None: ...
 
-    def _oss_signature(self, instance_id: str, file_name: str, expires: int) -> str: ...
+    def signed_url(
+        self, base_url: str, instance_id: str, file_name: str, now: datetime, validity_s: int
+    ) -> str: ...
 
 
 VERSION = "2020-07-01"
@@ -116,12 +118,7 @@ Handler = Callable[[EmulatorApp, Dataset2020, Request], Any]
 ACTIONS: dict[str, Handler] = {}
 
 
-def _action(name: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        ACTIONS[name] = fn
-        return fn
-
-    return register
+_action = registrar(ACTIONS)
 
 
 class ServiceError(Exception):
@@ -385,13 +382,7 @@ def _call(ds: Dataset2020, request: Request) -> Call2020:
 def _file_url(app: EmulatorApp, request: Request, file_name: str, validity_s: int) -> str:
     """A pre-signed URL of the emulator's object storage, valid for `validity_s`."""
     instance = request.get("InstanceId")
-    expires = int(request.now.timestamp()) + validity_s
-    signature = app._oss_signature(instance, file_name, expires)
-    return (
-        f"{request.base_url}/oss/{quote(instance, safe='')}/{quote(file_name, safe='')}"
-        f"?Expires={expires}&OSSAccessKeyId={OSS_ACCESS_KEY_ID}"
-        f"&Signature={quote(signature, safe='')}"
-    )
+    return app.signed_url(request.base_url, instance, file_name, request.now, validity_s)
 
 
 # --- the operations -----------------------------------------------------------------------------
