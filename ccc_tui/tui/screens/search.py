@@ -5,7 +5,7 @@ arrive, with an impact summary one key away and the history of opened calls anot
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from textual import on, work
@@ -244,6 +244,8 @@ class SearchScreen(AppScreen):
         table.set_entries(list(table.entries))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+        if self.query_run is not None:  # the same window, said in the new zone
+            self.query_run = replace(self.query_run, tz=context.tz)
         self.results.set_zone(context.tz)
         self._update_summary()
         self._say_progress()
