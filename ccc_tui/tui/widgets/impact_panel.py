@@ -185,6 +185,7 @@ class ImpactPanel(Widget, can_focus=True):
         head.append(f" · {zone}", muted)
         if self.picked:
             head.append(f" · showing {self.picked} (enter again: all)", muted)
+        head.truncate(width, overflow="ellipsis")
         lines.append(head)
         lines += self._count_lines(impact, width, title, muted, picked)
         lines += self._chart(impact, width, bar, muted, picked)
