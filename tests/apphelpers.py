@@ -12,7 +12,7 @@ from ccc_tui.api.client import RetryPolicy
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import Dataset
-from ccc_tui.emulator.faults import Faults
+from ccc_tui.emulator.faults import Decision, Faults
 from ccc_tui.emulator.showcase import SHOWCASE
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.demo import demo_client
@@ -67,4 +67,30 @@ def build_app(
         # would hand out ids in an order that depends on timing (a flaky snapshot).
         request_ids=lambda: REQUEST_ID,
     )
-    return CccApp(client=client, store=store, context=context, initial_contact=initial_contact)
+    return CccApp(
+        client=client,
+        store=store,
+        context=context,
+        initial_contact=initial_contact,
+        clock=lambda: ANCHOR,
+    )
+
+
+class FailAfter(Faults):
+    """The first `good` requests are served; every later one fails with a 5xx (retries too) until
+    `healed` is set: a search whose first page arrives and whose next pages are missing."""
+
+    def __init__(self, good: int = 1) -> None:
+        super().__init__()
+        self.good = good
+        self.healed = False
+        self.seen = 0
+
+    def active(self) -> bool:
+        return True
+
+    def decide(self) -> Decision:
+        self.seen += 1
+        if self.healed or self.seen <= self.good:
+            return Decision()
+        return Decision(server_error=True)

@@ -13,7 +13,7 @@ import pytest
 
 from ccc_tui.emulator.faults import Faults
 from ccc_tui.emulator.showcase import SHOWCASE
-from tests.apphelpers import INBOUND_TRANSFER, build_app
+from tests.apphelpers import INBOUND_TRANSFER, FailAfter, build_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -167,3 +167,66 @@ def test_toast_leaves_the_recordings_in_view(
 @pytest.mark.parametrize("size", SMALL)
 def test_copied_contact_id(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     check(snap_compare, tmp_path, size, initial_contact=INBOUND_TRANSFER, keys=["y"])
+
+
+# ── the search screen ────────────────────────────────────────────────────────────────────
+
+
+def search_for(text: str, *keys: str) -> Callable[[Any], Awaitable[None]]:
+    """Type `text` into the home input (as a paste: no key by key), press enter unless `text`
+    ends in "…" (then only shown as understood), then `keys`."""
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        pilot.app.screen.query_one("#contact-input").value = text.rstrip("…")
+        await pilot.pause()
+        presses = keys if text.endswith("…") else ("enter", *keys)
+        for key in presses:
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+def check_search(
+    snap_compare: Any, tmp_path: Path, size: tuple[int, int], text: str, *keys: str, **options: Any
+) -> None:
+    app = build_app(tmp_path, **options)
+    assert snap_compare(app, terminal_size=size, run_before=search_for(text, *keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_parsed_query(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check_search(snap_compare, tmp_path, size, "yesterday 10:40 in abandoned…")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_results(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check_search(snap_compare, tmp_path, size, "yesterday")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_summary(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check_search(snap_compare, tmp_path, size, "yesterday", "s")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_incident_shows_in_the_summary(
+    snap_compare: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    # The complaints queue abandons most calls from 10:05: the peak bucket, picked.
+    check_search(snap_compare, tmp_path, size, "yesterday 投诉处理组", "s", "enter")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_no_results(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check_search(snap_compare, tmp_path, size, "13900000000 today")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_partial_results(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    check_search(snap_compare, tmp_path, size, "yesterday", faults=FailAfter(good=1))

@@ -23,7 +23,7 @@ async def test_question_mark_opens_help_even_from_the_contact_field(tmp_path: Pa
         assert isinstance(app.screen, HelpScreen)
         assert field.value == "1"  # nothing typed into the id
         title = app.screen.query_one("#help-title", Static)
-        assert "Find a call" in str(title.render())
+        assert "Find calls" in str(title.render())
 
 
 async def test_down_then_enter_at_once_opens_the_first_history_row(tmp_path: Path) -> None:

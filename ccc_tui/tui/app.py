@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -59,6 +60,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
         context: AppContext,
         initial_contact: str | None = None,
         launch: LaunchTarget | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         # None until the first-run screen gets credentials or the demo (see use_session).
@@ -68,6 +70,8 @@ class CccApp(RoutesWorkerFailures, App[int]):
         self.store = store
         self.context = context
         self.initial_contact = initial_contact
+        # "Now" for the search screen's times ("10:40", "last 2h"); tests fix it.
+        self.clock = clock
 
     def on_mount(self) -> None:
         if self.store.notice:
@@ -77,8 +81,11 @@ class CccApp(RoutesWorkerFailures, App[int]):
 
             self.push_screen(FirstRunScreen(self.context, self.launch))
             return
-        self.push_screen(SearchScreen(self.context, self.store))
+        self.push_screen(self._home())
         self._open_initial_contact()
+
+    def _home(self) -> SearchScreen:
+        return SearchScreen(self.context, self.store, client=self.client, clock=self.clock)
 
     def _open_initial_contact(self) -> None:
         """The contact named on the command line, once there is a client to ask (at start, or
@@ -171,7 +178,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
         self.context = message.session.context
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(SearchScreen(self.context, self.store))
+        self.switch_screen(self._home())
         self._open_initial_contact()
         if old is not None:
             self.call_later(old.aclose)
