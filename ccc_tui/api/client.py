@@ -35,6 +35,7 @@ from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.endpoints import validate_endpoint
 from ccc_tui.api.errors import (
     AccessDeniedError,
+    AuthenticationError,
     CccError,
     ClockSkewError,
     ConfigurationError,
@@ -282,8 +283,14 @@ class CccClient:
             # The RAM policy hides GetInstance: the id's shape (or the version that denied rather
             # than not knowing the instance) is the best guess, used but not remembered.
             return (order[0] if len(denied) == 2 else denied[0]), False
-        first = refused[order[0]]
-        if all(_unknown_instance(refused[v]) for v in order):
+        errors = [refused[v] for v in order]
+        if rejected := [e for e in errors if isinstance(e, AuthenticationError)]:
+            raise rejected[0]  # the key, not the instance, is the problem
+        unknown = [e for e in errors if _unknown_instance(e)]
+        if unknown:
+            # One version does not know the instance; the other does not either, or cannot be
+            # spoken at this endpoint at all (an answer that is not CCC's, an unknown action).
+            first = unknown[0]
             raise InstanceNotFoundError(
                 f"Neither CCC API at {self.endpoint} knows instance {instance_id} "
                 f"({', '.join(f'{v}: {refused[v].code}' for v in versions.VERSIONS)}).",
@@ -293,8 +300,7 @@ class CccClient:
                 action="GetInstance",
                 hint="Check --instance-id and the region or --endpoint it belongs to.",
             )
-        # Both refused for another reason (a wrong key, say): the likelier version's words.
-        raise next((refused[v] for v in order if not _unknown_instance(refused[v])), first)
+        raise errors[0]
 
     async def _other_answers(self, instance_id: str, version: str) -> str | None:
         """The other version, when it knows the instance (else None; never raises)."""
@@ -997,8 +1003,11 @@ def _unknown_instance(error: CccError) -> bool:
 
 
 def _telling(errors: Sequence[BaseException]) -> BaseException:
-    """Of the errors of the same request to both versions, the one to show: one that is not just
-    "this version does not know it", when there is one."""
+    """Of the errors of the same request to both versions, the one to show: a rejected key, or
+    else one that is not just "this version is not served here", when there is one."""
+    for error in errors:
+        if isinstance(error, AuthenticationError):
+            return error
     for error in errors:
         if not isinstance(error, CccError) or not _unknown_instance(error):
             return error
