@@ -491,37 +491,25 @@ class CccClient:
         """One page of call records: ListCallDetailRecords (2017-07-05) or
         ListCallDetailRecordsV2 (2020-07-01; the same arguments, mapped by `_records_params_2020`)."""
 
+        filters: dict[str, Any] = {
+            "page_number": page_number,
+            "page_size": page_size,
+            "start": start,
+            "stop": stop,
+            "phone_number": phone_number,
+            "criteria": criteria,
+            "contact_types": contact_types,
+            "dispositions": dispositions,
+            "contact_id": contact_id,
+            "order": order,
+        }
+
         async def op(version: str, instance: str) -> Page[CallRecord]:
             if version == versions.V2020:
-                params = _records_params_2020(
-                    instance,
-                    page_number=page_number,
-                    page_size=page_size,
-                    start=start,
-                    stop=stop,
-                    phone_number=phone_number,
-                    criteria=criteria,
-                    contact_types=contact_types,
-                    dispositions=dispositions,
-                    contact_id=contact_id,
-                    order=order,
-                )
+                params = _records_params_2020(instance, **filters)
                 body = await self.request("ListCallDetailRecordsV2", params, version=version)
                 return v2020.parse_call_records(body, page_number=page_number, page_size=page_size)
-            params = v2017.call_records_params(
-                instance,
-                page_number=page_number,
-                page_size=page_size,
-                start=start,
-                stop=stop,
-                phone_number=phone_number,
-                criteria=criteria,
-                contact_types=contact_types,
-                dispositions=dispositions,
-                with_recording=with_recording,
-                contact_id=contact_id,
-                order=order,
-            )
+            params = v2017.call_records_params(instance, with_recording=with_recording, **filters)
             body = await self.request("ListCallDetailRecords", params)
             return v2017.parse_call_records(body, page_number=page_number, page_size=page_size)
 
