@@ -645,10 +645,13 @@ async def test_auto_asks_the_likelier_version_first() -> None:
 async def test_an_instance_neither_version_knows_is_one_clear_error() -> None:
     fake = FakeCcc()
     async with client_for(fake, instance="nope", api_version="auto") as client:
-        with pytest.raises(InstanceNotFoundError, match="Neither CCC API") as caught:
+        with pytest.raises(InstanceNotFoundError) as caught:
             await client.get_call(CONTACT)
-    assert "2017-07-05: NotExist.Instance" in caught.value.message
-    assert "2020-07-01: NotExists.InstanceId" in caught.value.message
+    assert caught.value.message == (
+        f"Neither the 2017-07-05 nor the 2020-07-01 API at {ENDPOINT} knows instance nope."
+    )
+    assert caught.value.code == "NotExists.InstanceId"  # the likelier version's answer
+    assert caught.value.exit_code == 3
 
 
 async def test_a_wrong_key_is_reported_as_such_not_as_an_unknown_instance() -> None:

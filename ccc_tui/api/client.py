@@ -291,9 +291,14 @@ class CccClient:
             # One version does not know the instance; the other does not either, or cannot be
             # spoken at this endpoint at all (an answer that is not CCC's, an unknown action).
             first = unknown[0]
+            log.debug(
+                "instance %s: %s",
+                instance_id,
+                ", ".join(f"{v} answered {refused[v].code}" for v in versions.VERSIONS),
+            )
             raise InstanceNotFoundError(
-                f"Neither CCC API at {self.endpoint} knows instance {instance_id} "
-                f"({', '.join(f'{v}: {refused[v].code}' for v in versions.VERSIONS)}).",
+                f"Neither the {versions.V2017} nor the {versions.V2020} API at {self.endpoint} "
+                f"knows instance {instance_id}.",
                 code=first.code,
                 request_id=first.request_id,
                 http_status=first.http_status,
