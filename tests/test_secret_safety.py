@@ -454,3 +454,75 @@ def test_a_crash_inside_the_real_client_renders_no_secret(
     assert "transport bug" in rendered and "handle_async_request" in rendered
     assert_clean(rendered, "in a traceback through the client")
     assert memory_keyring.store == {}
+
+
+# ---- CCC 2.0 (2020-07-01): signature V3, the token in a header ----------------------------------
+
+
+def open_2020_client(transport: Any) -> Any:
+    def open_client(key: AccessKey, target: Any, **options: Any) -> Any:
+        from ccc_tui.api.client import CccClient
+
+        options.setdefault("api_version", target.api_version)
+        return CccClient(key, endpoint=target.endpoint_url, transport=transport, **options)
+
+    return open_client
+
+
+def test_a_crash_inside_a_2020_request_renders_no_secret(
+    monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> None:
+    import httpx
+
+    seen: list[httpx.Request] = []
+
+    class Exploding(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            raise RuntimeError("transport bug")
+
+    monkeypatch.setattr(session, "open_client", open_2020_client(Exploding()))
+    monkeypatch.setattr(login, "stdin_is_tty", lambda: False)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+    monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN)
+    monkeypatch.setenv("CCC_TUI_API_VERSION", "2020-07-01")
+    exc = crash(["login", "--from-env"])
+    rendered = render_with_locals(exc)
+    assert "transport bug" in rendered and "handle_async_request" in rendered
+    assert_clean(rendered, "in a traceback through a 2020-07-01 request")
+    request = seen[0]
+    assert request.headers["x-acs-action"] == "ListInstances"
+    assert request.headers["x-acs-security-token"] == TOKEN  # sent, signed …
+    assert_clean(repr(request) + repr(request.headers) + str(request.url), "in the request's repr")
+    assert memory_keyring.store == {}
+
+
+def test_a_2020_error_that_echoes_the_signed_headers_is_scrubbed(
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import httpx
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        signed = "".join(f"{k}:{v}\n" for k, v in request.headers.items() if k.startswith("x-acs"))
+        message = (
+            "The request signature does not conform to Aliyun standards. "
+            f"Authorization: {request.headers['authorization']} "
+            f"server canonical request: POST\n/\n\n{signed}"
+        )
+        body = {"RequestId": "R-V3", "Code": "SignatureDoesNotMatch", "Message": message}
+        return httpx.Response(400, json=body)
+
+    monkeypatch.setattr(session, "open_client", open_2020_client(httpx.MockTransport(echo)))
+    monkeypatch.setattr(login, "stdin_is_tty", lambda: False)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", KEY_ID)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+    monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN)
+    assert cli(["login", "--from-env", "--api-version", "2020-07-01"]) == 3
+    assert cli(["doctor", "--instance-id", "ccc-test", "--api-version", "2020-07-01"]) == 3
+    out, err = capsys.readouterr()
+    assert "SignatureDoesNotMatch" in out + err and "does not conform" in out + err
+    assert_clean(out + err, "in a refused 2020-07-01 login / doctor")
+    assert "Signature=" not in out + err

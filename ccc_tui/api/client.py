@@ -1,35 +1,48 @@
-"""CccClient: the one shared, signed, async CCC 2017-07-05 client.
+"""CccClient: the one shared, signed, async CCC client, for both API versions.
 
 One `httpx.AsyncClient` (keep-alive) serves every caller. A semaphore bounds concurrency and an
 optional rate limit spaces request starts; both are shared by everyone holding this client. Reads
 are retried per DESIGN §8 with a fresh nonce and timestamp on every attempt.
+
+Every public method speaks the instance's API version (`api_version`: 2017-07-05, 2020-07-01 or
+auto, see `versions.py`) through that version's adapter (`v2017.py`, `v2020.py`) and returns the
+same domain model. 2017-07-05 requests are signed with signature V1 (parameters in the query and a
+form body); 2020-07-01 requests as the official 2.0 SDK sends them: every parameter in the query,
+signature V3 in an `Authorization` header over the `x-acs-*` headers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 
-from ccc_tui.api import signing, v2017
+from ccc_tui.api import parsing, signing, v2017, v2020, versions
 
 if TYPE_CHECKING:
     import httpx
 from ccc_tui.api.auth import AccessKey
 from ccc_tui.api.endpoints import validate_endpoint
 from ccc_tui.api.errors import (
+    AccessDeniedError,
+    AuthenticationError,
     CccError,
+    ClockSkewError,
     ConfigurationError,
     ConnectError,
     DnsError,
+    EndpointError,
+    InstanceNotFoundError,
     NotFoundError,
     RequestTimeoutError,
     ServerError,
@@ -39,9 +52,19 @@ from ccc_tui.api.errors import (
     TransportError,
     scrub_message,
 )
-from ccc_tui.api.models import Call, CallRecord, DownloadLink, Instance, Page, Recording
+from ccc_tui.api.models import (
+    Call,
+    CallRecord,
+    DownloadLink,
+    Instance,
+    IvrNode,
+    Page,
+    Recording,
+)
+from ccc_tui.api.versions import ApiVersionMismatchError, MemoryVersionStore, VersionStore
 
 log = logging.getLogger("ccc_tui.api")
+T = TypeVar("T")
 
 CONNECT_TIMEOUT = 5.0  # seconds, as the official SDKs
 READ_TIMEOUT = 10.0
@@ -59,6 +82,8 @@ class RetryPolicy:
 
 
 MIB = 1024 * 1024
+_PAGE_SIZE = 100  # the largest page every list operation accepts
+_MAX_PAGES = 100  # bounds a paged listing (10,000 items) against a server that never ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +136,21 @@ class CccClient:
         nonce: Callable[[], str] = signing.new_nonce,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         user_agent: str = "ccc-tui",
+        api_version: str = versions.V2017,
+        version_store: VersionStore | None = None,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
         self._credentials = credentials
         self.endpoint = validate_endpoint(endpoint)
         self.instance_id = instance_id
+        # The setting: a version, or auto (decided per instance, remembered in the store).
+        self.api_version = versions.check_choice(api_version)
+        self._versions: VersionStore = version_store or MemoryVersionStore()
+        self._deciding: dict[str, asyncio.Lock] = {}
+        self._decided: dict[str, str] = {}  # this run's decisions (guesses included)
+        # 2.0 recordings are fetched by ContactId: (instance, file name) -> the call listing it.
+        self._recording_contacts: dict[tuple[str, str], str] = {}
         self.retry = retry or RetryPolicy()
         self.download_limits = download_limits or DownloadLimits()
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -194,27 +228,193 @@ class CccClient:
         if self._http_client is not None:
             await self._http_client.aclose()
 
-    # ---- the APIs -------------------------------------------------------------------------
+    # ---- which API the instance answers --------------------------------------------------------
+
+    def known_version(self, instance_id: str | None = None) -> str | None:
+        """The API version requests to `instance_id` use, when it is known without asking: the
+        explicit setting, or what auto decided (in this run or, through the store, an earlier
+        one). None while auto has not decided."""
+        if self.api_version != versions.AUTO:
+            return self.api_version
+        chosen = instance_id or self.instance_id
+        if not chosen:
+            return None
+        return self._decided.get(chosen) or self._versions.get(self.endpoint, chosen)
+
+    async def version_for(self, instance_id: str | None = None) -> str:
+        """The API version of the instance; with auto, decided on first use (one GetInstance per
+        version at most) and remembered per endpoint and instance."""
+        chosen = self._instance(instance_id)
+        if known := self.known_version(chosen):
+            return known
+        async with self._deciding.setdefault(chosen, asyncio.Lock()):
+            if known := self.known_version(chosen):
+                return known
+            version, certain = await self._detect(chosen)
+            self._decided[chosen] = version
+            if certain:
+                self._remember(chosen, version)
+            return version
+
+    def _remember(self, instance_id: str, version: str) -> None:
+        self._decided[instance_id] = version
+        try:
+            self._versions.put(self.endpoint, instance_id, version)
+        except OSError as exc:  # a read-only data dir costs a probe next run, nothing more
+            log.debug("could not remember the API version of %s: %s", instance_id, exc)
+
+    async def _detect(self, instance_id: str) -> tuple[str, bool]:
+        """(version, certain): which version's GetInstance knows the instance. Transport, server
+        and clock failures are raised (nothing is decided); a version that refuses is skipped."""
+        order = versions.probe_order(instance_id)
+        refused: dict[str, CccError] = {}
+        for version in order:
+            try:
+                await self._get_instance(version, instance_id)
+            except CccError as exc:
+                if exc.retryable or isinstance(exc, ClockSkewError):
+                    raise
+                refused[version] = exc
+                continue
+            log.debug("instance %s answers the %s API", instance_id, version)
+            return version, True
+        denied = [v for v in order if isinstance(refused[v], AccessDeniedError)]
+        if denied:
+            # The RAM policy hides GetInstance: the id's shape (or the version that denied rather
+            # than not knowing the instance) is the best guess, used but not remembered.
+            return (order[0] if len(denied) == 2 else denied[0]), False
+        errors = [refused[v] for v in order]
+        if rejected := [e for e in errors if isinstance(e, AuthenticationError)]:
+            raise rejected[0]  # the key, not the instance, is the problem
+        unknown = [e for e in errors if _unknown_instance(e)]
+        if unknown:
+            # One version does not know the instance; the other does not either, or cannot be
+            # spoken at this endpoint at all (an answer that is not CCC's, an unknown action).
+            first = unknown[0]
+            log.debug(
+                "instance %s: %s",
+                instance_id,
+                ", ".join(f"{v} answered {refused[v].code}" for v in versions.VERSIONS),
+            )
+            raise InstanceNotFoundError(
+                f"Neither the {versions.V2017} nor the {versions.V2020} API at {self.endpoint} "
+                f"knows instance {instance_id}.",
+                code=first.code,
+                request_id=first.request_id,
+                http_status=first.http_status,
+                action="GetInstance",
+                hint="Check --instance-id and the region or --endpoint it belongs to.",
+            )
+        raise errors[0]
+
+    async def _other_answers(self, instance_id: str, version: str) -> str | None:
+        """The other version, when it knows the instance (else None; never raises)."""
+        other = versions.other(version)
+        try:
+            await self._get_instance(other, instance_id)
+        except CccError:
+            return None
+        return other
+
+    async def _dispatch(self, instance_id: str | None, op: Callable[[str, str], Awaitable[T]]) -> T:
+        """`op(version, instance_id)` on the instance's version. An instance or action that the
+        version does not know is checked against the other version: under auto the choice is
+        corrected (and the operation rerun), an explicit choice gets an error naming the other."""
+        chosen = self._instance(instance_id)
+        version = await self.version_for(chosen)
+        try:
+            return await op(version, chosen)
+        except (InstanceNotFoundError, EndpointError) as exc:
+            action = exc.action
+            answers = await self._other_answers(chosen, version)
+            if answers is None:
+                raise
+        return await self._rerun(chosen, version, answers, action, op)
+
+    async def _rerun(
+        self,
+        instance_id: str,
+        version: str,
+        answers: str,
+        action: str | None,
+        op: Callable[[str, str], Awaitable[T]],
+    ) -> T:
+        if self.api_version != versions.AUTO:
+            raise ApiVersionMismatchError(instance_id, version, answers, action=action)
+        self._remember(instance_id, answers)
+        return await op(answers, instance_id)
+
+    # ---- the APIs ------------------------------------------------------------------------------
 
     async def get_call_events(self, contact_id: str, *, instance_id: str | None = None) -> Call:
-        """The call's summary and event trail (ListCallEventDetailByContactId)."""
-        action = "ListCallEventDetailByContactId"
-        body = await self.request(
-            action, v2017.call_events_params(self._instance(instance_id), contact_id)
-        )
-        return v2017.parse_call(body, contact_id)
+        """The call's summary and event trail: ListCallEventDetailByContactId (2017-07-05), or
+        GetCallDetailRecord with its merged event arrays and the record's facts (2020-07-01)."""
+
+        async def op(version: str, instance: str) -> Call:
+            if version == versions.V2020:
+                body = await self.request(
+                    "GetCallDetailRecord", v2020.call_params(instance, contact_id), version=version
+                )
+                return v2020.parse_call(body, contact_id)
+            body = await self.request(
+                "ListCallEventDetailByContactId", v2017.call_events_params(instance, contact_id)
+            )
+            return v2017.parse_call(body, contact_id)
+
+        call = await self._dispatch(instance_id, op)
+        if call.is_empty and self.api_version != versions.AUTO:
+            # An explicit version may answer "no such call" for an instance of the other one.
+            chosen = self._instance(instance_id)
+            version = self.api_version
+            if answers := await self._other_answers(chosen, version):
+                action = "GetCallDetailRecord" if version == versions.V2020 else None
+                return await self._rerun(chosen, version, answers, action, op)
+        return call
 
     async def list_recordings(
         self, contact_id: str, *, instance_id: str | None = None
     ) -> tuple[Recording, ...]:
-        action = "ListRecordingsByContactId"
-        body = await self.request(
-            action, v2017.recordings_params(self._instance(instance_id), contact_id)
+        """ListRecordingsByContactId (2017-07-05); ListMonoRecordings plus, where the instance has
+        them, ListMultiChannelRecordings (2020-07-01)."""
+
+        async def op(version: str, instance: str) -> tuple[Recording, ...]:
+            if version == versions.V2020:
+                return await self._recordings_2020(instance, contact_id)
+            body = await self.request(
+                "ListRecordingsByContactId", v2017.recordings_params(instance, contact_id)
+            )
+            return v2017.parse_recordings(body)
+
+        return await self._dispatch(instance_id, op)
+
+    async def _recordings_2020(self, instance: str, contact_id: str) -> tuple[Recording, ...]:
+        params = v2020.call_params(instance, contact_id)
+        results: tuple[dict[str, Any] | BaseException, ...] = await asyncio.gather(
+            self.request("ListMonoRecordings", params, version=versions.V2020),
+            self.request("ListMultiChannelRecordings", params, version=versions.V2020),
+            return_exceptions=True,
         )
-        return v2017.parse_recordings(body)
+        mono, multi = results
+        if isinstance(mono, BaseException):
+            raise mono
+        found = v2020.parse_recordings(mono)
+        if isinstance(multi, BaseException):
+            # Multi-channel recording is an option of the instance: its absence is not a failure.
+            if not isinstance(multi, CccError) or multi.retryable:
+                raise multi
+            log.debug("no multi-channel recordings for %s: %s", contact_id, multi.code)
+        else:
+            found += v2020.parse_recordings(multi)
+        for recording in found:
+            if recording.file_name:
+                self._recording_contacts[(instance, recording.file_name)] = (
+                    recording.contact_id or contact_id
+                )
+        return found
 
     async def get_call(self, contact_id: str, *, instance_id: str | None = None) -> Call:
         """Events and recordings, requested concurrently, as one Call."""
+        await self.version_for(instance_id)  # decided once, before the two requests
         results = await asyncio.gather(
             self.get_call_events(contact_id, instance_id=instance_id),
             self.list_recordings(contact_id, instance_id=instance_id),
@@ -228,10 +428,54 @@ class CccClient:
         return replace(call, recordings=recordings)
 
     async def get_download_link(
-        self, file_name: str, *, instance_id: str | None = None, channel: str | None = None
+        self,
+        file_name: str,
+        *,
+        instance_id: str | None = None,
+        channel: str | None = None,
+        contact_id: str | None = None,
     ) -> DownloadLink:
-        params = v2017.download_params(self._instance(instance_id), file_name, channel)
-        return v2017.parse_download_link(await self.request("DownloadRecording", params))
+        """A fresh signed URL: DownloadRecording (2017-07-05); GetMonoRecording, or with a
+        `channel` GetMultiChannelRecording (2020-07-01), which name the call rather than the file:
+        `contact_id`, or the call whose recordings listed `file_name` in this client."""
+
+        async def op(version: str, instance: str) -> DownloadLink:
+            if version == versions.V2020:
+                contact = contact_id or self._recording_contacts.get((instance, file_name))
+                if not contact:
+                    raise ConfigurationError(
+                        f"No call is known for the recording {file_name}.",
+                        code="Recording.NoContact",
+                        hint="Open the call (its recordings list) first, then download.",
+                    )
+                if channel:
+                    action, params = (
+                        "GetMultiChannelRecording",
+                        v2020.call_params(instance, contact),
+                    )
+                else:
+                    action, params = (
+                        "GetMonoRecording",
+                        v2020.mono_recording_params(instance, contact),
+                    )
+                return v2020.parse_download_link(
+                    await self.request(action, params, version=version)
+                )
+            params = v2017.download_params(instance, file_name, channel)
+            return v2017.parse_download_link(await self.request("DownloadRecording", params))
+
+        return await self._dispatch(instance_id, op)
+
+    async def get_recording_link(
+        self, recording: Recording, *, instance_id: str | None = None
+    ) -> DownloadLink:
+        """A fresh signed URL for a recording of either version."""
+        return await self.get_download_link(
+            recording.file_name,
+            instance_id=instance_id,
+            channel=recording.channel or None,
+            contact_id=recording.contact_id or None,
+        )
 
     async def list_call_detail_records(
         self,
@@ -249,29 +493,110 @@ class CccClient:
         order: str | None = None,
         instance_id: str | None = None,
     ) -> Page[CallRecord]:
-        params = v2017.call_records_params(
-            self._instance(instance_id),
-            page_number=page_number,
-            page_size=page_size,
-            start=start,
-            stop=stop,
-            phone_number=phone_number,
-            criteria=criteria,
-            contact_types=contact_types,
-            dispositions=dispositions,
-            with_recording=with_recording,
-            contact_id=contact_id,
-            order=order,
-        )
-        body = await self.request("ListCallDetailRecords", params)
-        return v2017.parse_call_records(body, page_number=page_number, page_size=page_size)
+        """One page of call records: ListCallDetailRecords (2017-07-05) or
+        ListCallDetailRecordsV2 (2020-07-01; the same arguments, mapped by `_records_params_2020`)."""
+
+        filters: dict[str, Any] = {
+            "page_number": page_number,
+            "page_size": page_size,
+            "start": start,
+            "stop": stop,
+            "phone_number": phone_number,
+            "criteria": criteria,
+            "contact_types": contact_types,
+            "dispositions": dispositions,
+            "contact_id": contact_id,
+            "order": order,
+        }
+
+        async def op(version: str, instance: str) -> Page[CallRecord]:
+            if version == versions.V2020:
+                params = _records_params_2020(instance, **filters)
+                body = await self.request("ListCallDetailRecordsV2", params, version=version)
+                return v2020.parse_call_records(body, page_number=page_number, page_size=page_size)
+            params = v2017.call_records_params(instance, with_recording=with_recording, **filters)
+            body = await self.request("ListCallDetailRecords", params)
+            return v2017.parse_call_records(body, page_number=page_number, page_size=page_size)
+
+        return await self._dispatch(instance_id, op)
+
+    async def list_ivr_nodes(
+        self, contact_id: str, *, instance_id: str | None = None
+    ) -> tuple[IvrNode, ...]:
+        """Every IVR node the call passed, in the server's order: ListIvrTrackingDetails
+        (2020-07-01) or ListIvrTrackingDetail (2017-07-05; an instance without it gives none)."""
+
+        async def op(version: str, instance: str) -> tuple[IvrNode, ...]:
+            action = (
+                "ListIvrTrackingDetails" if version == versions.V2020 else "ListIvrTrackingDetail"
+            )
+            nodes: list[IvrNode] = []
+            for number in range(1, _MAX_PAGES + 1):
+                params = v2020.ivr_tracking_params(
+                    instance, contact_id, page_number=number, page_size=_PAGE_SIZE
+                )
+                try:
+                    body = await self.request(action, params, version=version)
+                except EndpointError:
+                    if version == versions.V2020:
+                        raise
+                    return ()  # a 2017 instance without the IVR track
+                page = v2020.parse_ivr_nodes(body, page_number=number, page_size=_PAGE_SIZE)
+                nodes.extend(page.items)
+                if not page.has_more:
+                    break
+            return tuple(nodes)
+
+        return await self._dispatch(instance_id, op)
 
     async def list_instances(self) -> tuple[Instance, ...]:
-        return v2017.parse_instances(await self.request("ListInstancesOfUser", {}))
+        """The instances this key sees: ListInstancesOfUser (2017-07-05), every page of
+        ListInstances (2020-07-01), or under auto both (unless the client's instance is already
+        decided), each listed instance's version remembered."""
+        version = self.known_version()
+        if version is not None:
+            return await self._list_instances(version)
+        results = await asyncio.gather(
+            *(self._list_instances(v) for v in versions.VERSIONS), return_exceptions=True
+        )
+        found: dict[str, Instance] = {}
+        errors: list[BaseException] = []
+        for listed_version, result in zip(versions.VERSIONS, results, strict=True):
+            if isinstance(result, BaseException):
+                errors.append(result)
+                continue
+            for instance in result:
+                found.setdefault(instance.instance_id, instance)
+                self._remember(instance.instance_id, listed_version)
+        if len(errors) == len(results):
+            raise _telling(errors)
+        for error in errors:
+            if not isinstance(error, CccError) or error.retryable:
+                raise error
+        return tuple(found.values())
+
+    async def _list_instances(self, version: str) -> tuple[Instance, ...]:
+        if version == versions.V2017:
+            return v2017.parse_instances(await self.request("ListInstancesOfUser", {}))
+        found: list[Instance] = []
+        for number in range(1, _MAX_PAGES + 1):
+            params = v2020.instances_params(page_number=number, page_size=_PAGE_SIZE)
+            body = await self.request("ListInstances", params, version=version)
+            page = v2020.parse_instances(body, page_number=number, page_size=_PAGE_SIZE)
+            found.extend(page.items)
+            if not page.has_more:
+                break
+        return tuple(found)
 
     async def get_instance(self, instance_id: str | None = None) -> Instance:
-        body = await self.request("GetInstance", {"InstanceId": self._instance(instance_id)})
-        return v2017.parse_instance(body)
+        """GetInstance of the instance's version."""
+        return await self._dispatch(instance_id, self._get_instance)
+
+    async def _get_instance(self, version: str, instance_id: str) -> Instance:
+        if version == versions.V2020:
+            params = {"InstanceId": instance_id}
+            return v2020.parse_instance(await self.request("GetInstance", params, version=version))
+        return v2017.parse_instance(await self.request("GetInstance", {"InstanceId": instance_id}))
 
     async def stream_download(
         self,
@@ -386,7 +711,7 @@ class CccClient:
         return chosen
 
     def _build_request(self, action: str, api_params: Mapping[str, str]) -> httpx.Request:
-        """One attempt's request: common parameters in the query, API parameters in the body.
+        """One 2017-07-05 attempt: common parameters in the query, API parameters in the body.
 
         The STS token travels in the body: the signature covers query and body alike, and a
         request's repr (which tracebacks render) shows its URL but never its body.
@@ -409,13 +734,52 @@ class CccClient:
         )
         return self._http.build_request("POST", self.endpoint + "/", params=common, data=body)
 
-    async def request(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """One signed read with retries; returns the decoded success body or raises CccError."""
+    def _build_request_v3(self, action: str, api_params: Mapping[str, str]) -> httpx.Request:
+        """One 2020-07-01 attempt, as the official 2.0 SDK sends it: `POST /`, every parameter in
+        the query (RFC 3986 encoded, sorted), no body, signature V3 in `Authorization` over host
+        and the `x-acs-*` headers, a fresh nonce and date each attempt, an STS token as
+        `x-acs-security-token`. The headers' repr hides the token and the Authorization value."""
+        query = signing.canonical_query_v3(api_params)
+        url = f"{self.endpoint}/" + (f"?{query}" if query else "")
+        payload = signing.hashed_payload(b"")
+        request = self._http.build_request("POST", url)
+        signed = {
+            "host": request.headers["host"],
+            "x-acs-action": action,
+            "x-acs-version": v2020.VERSION,
+            "x-acs-date": signing.format_timestamp(self._clock()),
+            "x-acs-signature-nonce": self._nonce(),
+            "x-acs-content-sha256": payload,
+        }
+        if self._credentials.security_token:
+            signed["x-acs-accesskey-id"] = self._credentials.key_id
+            signed["x-acs-security-token"] = self._credentials.security_token.reveal()
+        headers = _private_headers_class()(request.headers)
+        headers.update(signed)
+        headers["accept"] = "application/json"
+        headers["authorization"] = signing.authorization_v3(
+            self._credentials.key_id,
+            self._credentials.secret.reveal(),
+            "POST",
+            "/",
+            api_params,
+            signed,
+            payload,
+        )
+        request.headers = headers
+        return request
+
+    async def request(
+        self, action: str, params: Mapping[str, str], *, version: str = versions.V2017
+    ) -> dict[str, Any]:
+        """One signed read of `version` with retries; the decoded success body or a CccError."""
+        if version not in versions.VERSIONS:
+            raise ValueError(f"version must be one of {', '.join(versions.VERSIONS)}")
         api_params = {k: str(v) for k, v in params.items()}
         policy = self.retry
         for attempt in range(1, policy.attempts + 1):
             try:
-                return await self._attempt(action, api_params)
+                return await self._attempt(action, api_params, version)
             except CccError as exc:
                 if not exc.retryable or attempt >= policy.attempts:
                     raise
@@ -437,15 +801,19 @@ class CccClient:
         ceiling = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 
-    async def _attempt(self, action: str, api_params: dict[str, str]) -> dict[str, Any]:
+    async def _attempt(
+        self, action: str, api_params: dict[str, str], version: str
+    ) -> dict[str, Any]:
         import httpx
 
+        build = self._build_request_v3 if version == versions.V2020 else self._build_request
+        # Both versions' envelopes are read by the same functions (parsing.py).
         async with self._semaphore:
             if self._limiter:
                 await self._limiter.acquire()
             started = time.perf_counter()
             try:
-                response = await self._http.send(self._build_request(action, api_params))
+                response = await self._http.send(build(action, api_params))
             except httpx.HTTPError as exc:
                 raise _transport_error(exc, action) from None
             finally:
@@ -461,13 +829,14 @@ class CccClient:
             header_request_id,
         )
         try:
-            body = v2017.decode_body(
+            body = parsing.decode_body(
                 response.content,
                 http_status=response.status_code,
                 action=action,
                 request_id=header_request_id,
             )
-        except CccError:
+        except CccError as exc:
+            self._scrub(exc)  # the body's first bytes are quoted: they may echo the request
             if response.status_code in RETRYABLE_STATUSES:
                 # A proxy's HTML error page: the status is all we have, and it is retryable.
                 raise ServerError(
@@ -480,7 +849,7 @@ class CccClient:
                 ) from None
             raise
         try:
-            v2017.raise_for_error(
+            parsing.raise_for_error(
                 body,
                 http_status=response.status_code,
                 action=action,
@@ -492,8 +861,12 @@ class CccClient:
         return body
 
     def _scrub(self, exc: CccError) -> None:
-        """Server messages go to screens and logs: see `scrub_message`."""
-        exc.message = scrub_message(exc.message, self._credentials)
+        """Server messages go to screens and logs: see `scrub_message`; and for V3, no echoed
+        canonical request (it holds the headers, the STS token among them) or Authorization."""
+        text = _CANONICAL_REQUEST.split(exc.message, maxsplit=1)[0]
+        text = text.rstrip(" :,.") if text != exc.message else text
+        text = _V3_AUTHORIZATION.sub(f"{signing.V3_ALGORITHM} ****", text)
+        exc.message = scrub_message(text, self._credentials)
         exc.args = (exc.message,)
 
     def _note_server_date(self, response: httpx.Response) -> None:
@@ -502,6 +875,136 @@ class CccClient:
             return
         with contextlib.suppress(TypeError, ValueError):
             self.last_server_date = parsedate_to_datetime(value)
+
+
+# A V3 SignatureDoesNotMatch may quote the server's canonical request, which lists the signed
+# headers and so any STS token; and an echoed Authorization value is cut to its algorithm.
+_CANONICAL_REQUEST = re.compile(r"(?i)(?:server )?canonical[ _-]?request")
+_V3_AUTHORIZATION = re.compile(
+    re.escape(signing.V3_ALGORITHM) + r"\s+Credential=[^\s,]*(?:,\s*SignedHeaders=[^\s,]*)?"
+    r"(?:,\s*Signature=[0-9A-Fa-f]*)?"
+)
+_MASKED_HEADERS = frozenset({"authorization", "x-acs-security-token"})
+
+
+@functools.cache
+def _private_headers_class() -> type[httpx.Headers]:
+    import httpx
+
+    class PrivateHeaders(httpx.Headers):
+        """Request headers whose repr masks the Authorization value and the STS token."""
+
+        def __repr__(self) -> str:
+            shown = [
+                (name, "[secure]" if name.lower() in _MASKED_HEADERS else value)
+                for name, value in self.multi_items()
+            ]
+            return f"{type(self).__name__}({shown!r})"
+
+    return PrivateHeaders
+
+
+# 2017 ListCallDetailRecords values (what `calls/query.py` asks for) → their 2020-07-01 names.
+_CONTACT_TYPES_2020 = {
+    "inbound": "INBOUND",
+    "outbound": "OUTBOUND",
+    "back2back": "BACK2BACK",
+    "predictivedial": "PREDICTIVE",
+    "predictive": "PREDICTIVE",
+    "privacydial": "PRIVACY_DIAL",
+    "privacy_dial": "PRIVACY_DIAL",
+    "internal": "INTERNAL",
+    "conference": "CONFERENCE",
+}
+_DISPOSITIONS_2020 = {
+    "AbandonedInContactFlow": "AbandonedInIVR",
+    "AbandonedRing": "AbandonedInRing",
+    "QueueOverflow": "QueuingOverflow",
+    "OneStepTransfer": "ForwardToOutsideNumber",
+}
+_PHONE_RE = re.compile(r"^\+?[\d\-() ]+$")
+_INBOUND_ONLY = frozenset({"INBOUND"})
+_OUTBOUND_ONLY = frozenset({"OUTBOUND", "PREDICTIVE", "BACK2BACK", "PRIVACY_DIAL"})
+
+
+def _records_params_2020(
+    instance_id: str,
+    *,
+    page_number: int,
+    page_size: int,
+    start: datetime | None,
+    stop: datetime | None,
+    phone_number: str | None,
+    criteria: str | None,
+    contact_types: Sequence[str],
+    dispositions: Sequence[str],
+    contact_id: str | None,
+    order: str | None,
+) -> dict[str, str]:
+    """`list_call_detail_records`' arguments as ListCallDetailRecordsV2 parameters.
+
+    - contact types and dispositions: the 2017 names become the 2020 ones (2020 names pass).
+    - criteria (the customer's number, or a name): a number is `Number`; a name is taken for an
+      agent, `AgentId` (2.0 agent ids are `name@instance`).
+    - phone_number (the call center's own line): `Number` when there is no customer number;
+      beside one, the direction decides which end each is (`CallingNumber` / `CalledNumber`);
+      with no single direction the line cannot be sent as well, and is left out.
+    - with_recording has no 2.0 filter: the rows' `RecordingReady` says it.
+    """
+    types = [_CONTACT_TYPES_2020.get(t.strip().lower(), t.strip().upper()) for t in contact_types]
+    wanted = frozenset(t for t in types if t)
+    number = criteria.strip() if criteria and _PHONE_RE.match(criteria.strip()) else None
+    agent = None
+    if criteria and criteria.strip() and number is None:
+        name = criteria.strip()
+        agent = name if "@" in name else f"{name}@{instance_id.strip()}"
+    line = phone_number.strip() if phone_number and phone_number.strip() else None
+    calling = called = None
+    if number and line:
+        if wanted and wanted <= _INBOUND_ONLY:
+            calling, called, number = number, line, None
+        elif wanted and wanted <= _OUTBOUND_ONLY:
+            calling, called, number = line, number, None
+        else:
+            log.debug("ListCallDetailRecordsV2 has one Number: the line filter is left out")
+    elif line:
+        number = line
+    return v2020.call_records_params(
+        instance_id,
+        page_number=page_number,
+        page_size=page_size,
+        start=start,
+        end=stop,
+        number=number,
+        calling_number=calling,
+        called_number=called,
+        agent_id=agent,
+        contact_ids=[contact_id] if contact_id else (),
+        contact_types=types,
+        dispositions=[_DISPOSITIONS_2020.get(d.strip(), d.strip()) for d in dispositions],
+        order=order,
+    )
+
+
+def _unknown_instance(error: CccError) -> bool:
+    """Whether an error says this API version does not know the instance (or the action)."""
+    return isinstance(error, InstanceNotFoundError | EndpointError | NotFoundError) or (
+        isinstance(error, ServiceError)
+        and not isinstance(error, AccessDeniedError)
+        and error.code.split(".")[0] in ("InvalidParameter", "Parameter", "InvalidInstance")
+    )
+
+
+def _telling(errors: Sequence[BaseException]) -> BaseException:
+    """Of the errors of the same request to both versions, the one to show: a rejected key, or
+    else one that is not just "this version is not served here", when there is one."""
+    for error in errors:
+        if isinstance(error, AuthenticationError):
+            return error
+    for error in errors:
+        if not isinstance(error, CccError) or not _unknown_instance(error):
+            return error
+    return errors[0]
 
 
 class _LazyTransport:

@@ -59,6 +59,7 @@ def target_from_args(args: argparse.Namespace) -> Target:
         instance_id=getattr(args, "instance_id", None),
         region=getattr(args, "region", None),
         endpoint=getattr(args, "endpoint", None),
+        api_version=getattr(args, "api_version", None),
     )
 
 

@@ -38,6 +38,7 @@ from ccc_tui.profiles.config import (
 )
 from ccc_tui.profiles.credentials import describe_key, resolve_chain
 from ccc_tui.profiles.fields import PROFILE_FIELDS, PROFILE_KEYS
+from ccc_tui.profiles.session import describe_api_version
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -127,6 +128,7 @@ def run_show(args: argparse.Namespace) -> int:
             region=args.region,
             endpoint=args.endpoint,
             config=config,
+            api_version=getattr(args, "api_version", None),
         )
     except CccError as exc:
         return print_error(exc)
@@ -143,6 +145,8 @@ def _shown(target: Target, key: str) -> str:
         return target.time_zone or f"local ({_local_zone()})"
     if key == "download_dir":
         return str(downloads_dir(target))
+    if key == "api_version":
+        return describe_api_version(target)
     value = getattr(target, key)
     return str(value) if value else "(not set)"
 

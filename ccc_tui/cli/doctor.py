@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         instance_id=args.instance_id,
         region=args.region,
         endpoint=args.endpoint,
+        api_version=getattr(args, "api_version", None),
     )
     print_checks(checks)
     return exit_code(checks)

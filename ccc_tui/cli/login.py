@@ -128,6 +128,7 @@ def _login(args: argparse.Namespace) -> int:
         endpoint=args.endpoint,
         config=config,
         allow_missing_profile=True,
+        api_version=getattr(args, "api_version", None),
     )
     ok, backend, why = keyring_status()
     if not ok:

@@ -18,6 +18,7 @@ The file lives in the platformdirs user config dir for `ccc-tui` (`CCC_TUI_CONFI
     language = "en"                # en | zh (event labels)
     download_dir = "~/calls"       # default: <user downloads dir>/ccc-tui
     max_download_mb = 200          # recordings larger than this are refused (default 200)
+    api_version = "auto"           # auto (default) | 2017-07-05 | 2020-07-01
 
 Reading uses the stdlib `tomllib`; edits go through `tomlkit` (imported only when writing) so the
 user's comments and layout survive, and land atomically (temp file + rename) with mode 0600.
@@ -40,6 +41,7 @@ import platformdirs
 
 from ccc_tui.api.endpoints import endpoint_for_region, region_time_zone
 from ccc_tui.api.errors import ConfigurationError
+from ccc_tui.api.versions import AUTO as AUTO_VERSION
 from ccc_tui.calls.files import UnreadableFileError, read_settings_text, write_text_atomic
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.fields import (
@@ -538,6 +540,7 @@ class Target:
     max_download_mb: int = DEFAULT_MAX_DOWNLOAD_MB
     access_key_id: str | None = None  # the profile's (not secret; the keyring holds the secret)
     config_path: Path | None = None
+    api_version: str = AUTO_VERSION  # auto, or the CCC API version to speak
 
     @property
     def endpoint_url(self) -> str:
@@ -567,6 +570,7 @@ def resolve_target(
     env: Mapping[str, str] | None = None,
     config: Config | None = None,
     allow_missing_profile: bool = False,
+    api_version: str | None = None,
 ) -> Target:
     """Merge flags, env vars, the profile and defaults; ConfigurationError on any bad value.
 
@@ -594,7 +598,12 @@ def resolve_target(
     sources: dict[str, str] = {"profile": name_source}
     profile_source = cfg.describe(name)
 
-    overrides = {"instance_id": instance_id, "region": region, "endpoint": endpoint}
+    overrides = {
+        "instance_id": instance_id,
+        "region": region,
+        "endpoint": endpoint,
+        "api_version": api_version,
+    }
 
     def pick(field: ProfileField) -> str | None:
         candidates: list[tuple[str | None, str]] = []
@@ -646,4 +655,5 @@ def resolve_target(
         max_download_mb=int(values["max_download_mb"] or DEFAULT_MAX_DOWNLOAD_MB),
         access_key_id=values["access_key_id"],
         config_path=cfg.path,
+        api_version=values["api_version"] or AUTO_VERSION,
     )

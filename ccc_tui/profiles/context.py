@@ -23,6 +23,9 @@ class AppContext:
     max_download_mb: int = DEFAULT_MAX_DOWNLOAD_MB  # recordings larger than this are refused
     # The endpoint, when it is not the region's own (a flag, env var or profile override).
     endpoint: str | None = None
+    # The CCC API version the instance is spoken to in, when known (explicit, or remembered by
+    # auto); None while auto has not decided.
+    api_version: str | None = None
     # The profile's zone (the region's by default), where `z` starts its cycle: "tz" until `z`
     # moves `tz` away from it (None: the machine's zone).
     home: tzinfo | Literal["tz"] | None = "tz"

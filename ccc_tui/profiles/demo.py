@@ -6,8 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ccc_tui.api import versions
 from ccc_tui.api.auth import AccessKey, Secret
 from ccc_tui.api.client import CccClient
+from ccc_tui.emulator import constants
 from ccc_tui.emulator.app import create_app
 from ccc_tui.emulator.constants import (
     DEFAULT_PORT,
@@ -22,6 +24,15 @@ from ccc_tui.emulator.faults import Faults
 DEMO_ENDPOINT = f"http://127.0.0.1:{DEFAULT_PORT}"
 
 
+def demo_api_version(instance_id: str = DEMO_INSTANCE_ID) -> str:
+    """The API version of a demo instance: the default instance is a 2017-07-05 one. The hook for
+    the emulator's 2.0 instance: once `constants` names it (`DEMO_INSTANCE_ID_2020`), that id
+    speaks 2020-07-01. Explicit, so the demo never spends a request deciding."""
+    if instance_id and instance_id == getattr(constants, "DEMO_INSTANCE_ID_2020", None):
+        return versions.V2020
+    return versions.V2017
+
+
 def demo_credentials() -> AccessKey:
     return AccessKey(DEMO_ACCESS_KEY_ID, Secret(DEMO_ACCESS_KEY_SECRET), source="demo")
 
@@ -32,18 +43,20 @@ def demo_client(
     anchor: datetime | None = None,
     dataset: Dataset | None = None,
     request_ids: Callable[[], str] | None = None,
+    instance_id: str = DEMO_INSTANCE_ID,
     **client_options: Any,
 ) -> CccClient:
-    """A client against a fresh in-process emulator. `client_options` go to CccClient."""
+    """A client against a fresh in-process emulator, on `instance_id` (default: the 2017 one) in
+    that instance's API version. `client_options` go to CccClient."""
     app = create_app(
         dataset=dataset or Dataset(anchor=anchor), faults=faults, request_ids=request_ids
     )
     return CccClient(
         demo_credentials(),
         endpoint=DEMO_ENDPOINT,
-        instance_id=DEMO_INSTANCE_ID,
+        instance_id=instance_id,
         transport=lambda: _asgi_transport(app),
-        **client_options,
+        **{"api_version": demo_api_version(instance_id), **client_options},
     )
 
 

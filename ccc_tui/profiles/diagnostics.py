@@ -24,6 +24,7 @@ from ccc_tui.api.errors import (
     CccError,
     ConfigurationError,
 )
+from ccc_tui.api.versions import AUTO, LABELS, V2017, V2020
 from ccc_tui.calls.error_text import error_lines
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles import session
@@ -68,10 +69,16 @@ def diagnose(
     instance_id: str | None = None,
     region: str | None = None,
     endpoint: str | None = None,
+    api_version: str | None = None,
 ) -> list[Check]:
     return list(
         iter_checks(
-            demo=demo, profile=profile, instance_id=instance_id, region=region, endpoint=endpoint
+            demo=demo,
+            profile=profile,
+            instance_id=instance_id,
+            region=region,
+            endpoint=endpoint,
+            api_version=api_version,
         )
     )
 
@@ -83,6 +90,7 @@ def iter_checks(
     instance_id: str | None = None,
     region: str | None = None,
     endpoint: str | None = None,
+    api_version: str | None = None,
 ) -> Iterator[Check]:
     """The checks in order, each as soon as it is known (the settings screen shows them live).
 
@@ -129,6 +137,7 @@ def iter_checks(
                 region=region,
                 endpoint=endpoint,
                 config=config,
+                api_version=api_version,
             )
             src = target.sources
             yield (
@@ -139,6 +148,8 @@ def iter_checks(
                     [
                         f"region {target.region} ({src.get('region', 'default')})",
                         f"endpoint {target.endpoint_url} ({src.get('endpoint', 'default')})",
+                        f"api_version {session.describe_api_version(target)} "
+                        f"({src.get('api_version', 'default')})",
                     ],
                 )
             )
@@ -217,7 +228,8 @@ async def _remote_checks(key: AccessKey | None, target: Target, demo: bool) -> l
     if demo:
         target = replace(target, instance_id=client.instance_id)
     async with client:
-        # Endpoint, TLS, signature: one cheap signed call.
+        # Endpoint, TLS, signature: one cheap signed call (under an undecided auto, one per API).
+        listing = _listing_words(client)
         started = time.perf_counter()
         instances = None
         call_error: CccError | None = None
@@ -232,7 +244,7 @@ async def _remote_checks(key: AccessKey | None, target: Target, demo: bool) -> l
                 Check(
                     "endpoint",
                     PASS,
-                    f"{_transport_words(target, demo)} answered a signed ListInstancesOfUser in "
+                    f"{_transport_words(target, demo)} answered a signed {listing} in "
                     f"{elapsed_ms:.0f} ms ({len(instances or ())} instance(s) visible)",
                 )
             )
@@ -243,7 +255,7 @@ async def _remote_checks(key: AccessKey | None, target: Target, demo: bool) -> l
                     "endpoint",
                     WARN,
                     f"{_transport_words(target, demo)} accepted the key, but the RAM policy "
-                    "denies ListInstancesOfUser (not needed to look up calls)",
+                    f"denies {listing} (not needed to look up calls)",
                     [f"request id: {safe_text(call_error.request_id or '-', 80)}"],
                 )
             )
@@ -280,9 +292,28 @@ async def _remote_checks(key: AccessKey | None, target: Target, demo: bool) -> l
                         "instance",
                         PASS,
                         f"{safe_text(inst.instance_id)} {words}".rstrip(),
+                        _version_details(client, target),
                     )
                 )
     return checks
+
+
+_LISTINGS = {V2017: "ListInstancesOfUser", V2020: "ListInstances"}
+
+
+def _listing_words(client: CccClient) -> str:
+    """Which instance listing the endpoint check calls: the known version's, or both."""
+    known = getattr(client, "known_version", lambda: V2017)()
+    return _LISTINGS.get(known, f"{_LISTINGS[V2017]} and {_LISTINGS[V2020]}")
+
+
+def _version_details(client: CccClient, target: Target) -> list[str]:
+    """The API version the instance answered in (after GetInstance it is known)."""
+    known = getattr(client, "known_version", lambda _: None)(target.instance_id)
+    if not known:
+        return []
+    how = "auto, remembered" if target.api_version == AUTO else "set"
+    return [f"answers {LABELS.get(known, known)} ({how})"]
 
 
 def _transport_words(target: Target, demo: bool) -> str:

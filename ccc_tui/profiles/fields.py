@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ccc_tui.api import versions
 from ccc_tui.api.endpoints import validate_endpoint
 from ccc_tui.api.errors import ConfigurationError
 
@@ -170,6 +171,16 @@ PROFILE_FIELDS: tuple[ProfileField, ...] = (
     ProfileField(
         "max_download_mb", "Max download", f"{DEFAULT_MAX_DOWNLOAD_MB} MB (default)",
         _check_megabytes, default=str(DEFAULT_MAX_DOWNLOAD_MB),
+    ),
+    ProfileField(
+        "api_version", "API version", "auto (default): asked once per instance",
+        versions.check_choice, "CCC_TUI_API_VERSION", "--api-version",
+        "CCC API: auto (default), 2017-07-05 or 2020-07-01", versions.AUTO,
+        choices=(
+            (versions.AUTO, "auto · asked once per instance, remembered"),
+            (versions.V2017, "2017-07-05 · the first CCC"),
+            (versions.V2020, "2020-07-01 · CCC 2.0"),
+        ),
     ),
     ProfileField(
         "access_key_id", "AccessKey id", "e.g. LTAI… (not secret)", _check_key_id,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccc_tui.api import versions
 from ccc_tui.api.endpoints import endpoint_for_region, region_time_zone
 from ccc_tui.api.errors import ConfigurationError
 from ccc_tui.profiles.config import (
@@ -40,6 +41,7 @@ class LaunchTarget:
     instance_id: str | None = None
     region: str | None = None
     endpoint: str | None = None
+    api_version: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> LaunchTarget:
@@ -48,6 +50,7 @@ class LaunchTarget:
             instance_id=getattr(args, "instance_id", None),
             region=getattr(args, "region", None),
             endpoint=getattr(args, "endpoint", None),
+            api_version=getattr(args, "api_version", None),
         )
 
     def profile_name(self, config: Config | None = None) -> str:
@@ -76,7 +79,30 @@ def context_for_target(target: Target) -> AppContext:
         download_dir=downloads_dir(target),
         max_download_mb=target.max_download_mb,
         endpoint=endpoint_override(target),
+        api_version=known_api_version(target),
     )
+
+
+def known_api_version(target: Target) -> str | None:
+    """The API version requests to the target's instance use, when known without asking: the
+    explicit setting, or what auto decided in an earlier run (None: auto has not asked yet)."""
+    if target.api_version != versions.AUTO:
+        return target.api_version
+    if not target.instance_id:
+        return None
+    from ccc_tui.profiles.api_versions import FileVersionStore
+
+    return FileVersionStore().get(target.endpoint_url, target.instance_id)
+
+
+def describe_api_version(target: Target) -> str:
+    """The setting and what it means for the instance, as `config show` and `doctor` print it."""
+    known = known_api_version(target)
+    if target.api_version != versions.AUTO:
+        return target.api_version
+    if known:
+        return f"auto: {known} (remembered for {target.instance_id})"
+    return "auto (asked on first use, then remembered)"
 
 
 def endpoint_override(target: Target) -> str | None:
@@ -96,6 +122,7 @@ def demo_zone_name() -> str:
 
 def demo_context() -> AppContext:
     from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
+    from ccc_tui.profiles.demo import demo_api_version
 
     return AppContext(
         instance_id=DEMO_INSTANCE_ID,
@@ -103,6 +130,7 @@ def demo_context() -> AppContext:
         demo=True,
         tz=zone_from_name(demo_zone_name()),
         download_dir=downloads_dir(None),
+        api_version=demo_api_version(DEMO_INSTANCE_ID),
     )
 
 
@@ -133,6 +161,7 @@ def profile_session(launch: LaunchTarget | None = None, profile: str | None = No
         endpoint=flags.endpoint,
         config=config,
         allow_missing_profile=profile is not None,
+        api_version=flags.api_version,
     )
     key = resolve_chain(target.profile, config=config).require()
     require_instance_id(target)
@@ -161,7 +190,10 @@ def open_client(key: AccessKey, target: Target, **options: Any) -> CccClient:
     """The one place a client for a real instance is built (tests point it at an emulator).
     `options` go to CccClient (concurrency and rate limits)."""
     from ccc_tui.api.client import CccClient
+    from ccc_tui.profiles.api_versions import FileVersionStore
 
+    options.setdefault("api_version", target.api_version)
+    options.setdefault("version_store", FileVersionStore())
     return CccClient(key, endpoint=target.endpoint_url, instance_id=target.instance_id, **options)
 
 

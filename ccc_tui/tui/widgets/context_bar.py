@@ -1,4 +1,5 @@
-"""The top line: app name, what it is pointed at (profile / instance or DEMO), and the time zone."""
+"""The top line: app name, what it is pointed at (profile / instance or DEMO, the CCC API version),
+and the time zone."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
+from ccc_tui.api import versions
 from ccc_tui.calls.text import cut, safe_text
 from ccc_tui.calls.zone import short_zone_label
 from ccc_tui.profiles.context import AppContext
@@ -20,6 +22,15 @@ def short_endpoint(url: str) -> str:
     if parts.scheme and parts.scheme != "https":
         text = f"{parts.scheme}://{text}"
     return cut(safe_text(text), 36, where="middle")
+
+
+def api_version_label(version: str) -> str:
+    """The API version as the header shows it: `CCC 2.0` or `API 2017`."""
+    if version == versions.V2020:
+        return "CCC 2.0"
+    if version == versions.V2017:
+        return "API 2017"
+    return safe_text(version, 12)
 
 
 class ContextBar(Static):
@@ -72,6 +83,8 @@ class ContextBar(Static):
         # Optional parts, most useful first, each only if it fits whole: the instance says which
         # call center this is; an endpoint override says where the requests go (it gives way first).
         parts = [f" · {safe_text(ctx.instance_id, 40)}"] if ctx.instance_id else []
+        if ctx.api_version:
+            parts.append(f" · {api_version_label(ctx.api_version)}")
         if ctx.endpoint:
             parts.append(f" · via {short_endpoint(ctx.endpoint)}")
         for part in parts:
