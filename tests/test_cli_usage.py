@@ -86,3 +86,18 @@ def test_the_palette_offers_to_open_only_what_can_be_a_contact_id(
     typed: str, offered: str | None
 ) -> None:
     assert looks_like_contact_id(typed) == offered
+
+
+def test_the_demos_two_instances_are_one_instance_id_apart(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID_2020
+
+    code = main(["show", "job-10963442504318862", "--demo", "--instance-id", DEMO_INSTANCE_ID_2020, "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert json.loads(out)["outcome"]["kind"] == "transferred"
+    code, err = run(["show", "1", "--demo", "--instance-id", "some-real-instance"], capsys)
+    assert code == 2 and "--demo serves the instances" in err

@@ -68,7 +68,8 @@ def build_client(args: argparse.Namespace, **options: Any) -> CccClient:
     if getattr(args, "demo", False):
         from ccc_tui.profiles.demo import demo_client
 
-        return demo_client(**options)
+        instance = getattr(args, "instance_id", None)
+        return demo_client(**options, **({"instance_id": instance} if instance else {}))
     return client_for_target(target_from_args(args), **options)
 
 

@@ -91,4 +91,6 @@ def history_limit() -> int:
 def build_context(args: argparse.Namespace) -> AppContext:
     from ccc_tui.profiles.session import context_for_target, demo_context
 
-    return demo_context() if args.demo else context_for_target(target_from_args(args))
+    if args.demo:
+        return demo_context(getattr(args, "instance_id", None))
+    return context_for_target(target_from_args(args))

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from ccc_tui import __version__
 from ccc_tui.cli.common import add_target_arguments
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID, DEMO_INSTANCE_ID_2020
 
 # command name -> module with `register(subparsers)`, which sets `handler(args) -> int`.
 COMMANDS: dict[str, str] = {
@@ -68,6 +69,10 @@ def _innermost(parser: argparse.ArgumentParser, args: argparse.Namespace) -> arg
         parser = chosen
 
 
+# The demo's two instances, one per API version: `--demo --instance-id` picks one.
+DEMO_INSTANCES = (DEMO_INSTANCE_ID, DEMO_INSTANCE_ID_2020)
+
+
 def _refuse_demo_with_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """--demo runs on the built-in emulator: a profile, instance, region or endpoint given with it
     would be ignored, which is worse than saying so (exit 2)."""
@@ -75,9 +80,13 @@ def _refuse_demo_with_target(parser: argparse.ArgumentParser, args: argparse.Nam
         return
     given = [
         f"--{name.replace('_', '-')}"
-        for name in ("profile", "instance_id", "region", "endpoint")
+        for name in ("profile", "region", "endpoint")
         if getattr(args, name, None)
     ]
+    instance = getattr(args, "instance_id", None)
+    if instance and instance not in DEMO_INSTANCES:
+        known = " or ".join(DEMO_INSTANCES)
+        parser.error(f"--demo serves the instances {known}; not {instance!r}")
     if given:
         parser.error(f"--demo uses the built-in emulator; it cannot be combined with {', '.join(given)}")
 

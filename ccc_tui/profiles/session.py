@@ -120,17 +120,20 @@ def demo_zone_name() -> str:
     return region_time_zone(DEMO_REGION) or "Asia/Shanghai"
 
 
-def demo_context() -> AppContext:
+def demo_context(instance_id: str | None = None) -> AppContext:
+    """The demo's context: its default (2017-07-05) instance, or the one named (the 2.0 one)."""
     from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
     from ccc_tui.profiles.demo import demo_api_version
 
+    instance = instance_id or DEMO_INSTANCE_ID
+    version = demo_api_version(instance)
     return AppContext(
-        instance_id=DEMO_INSTANCE_ID,
-        label="demo instance",
+        instance_id=instance,
+        label="demo instance" if instance == DEMO_INSTANCE_ID else f"demo instance {instance}",
         demo=True,
         tz=zone_from_name(demo_zone_name()),
         download_dir=downloads_dir(None),
-        api_version=demo_api_version(DEMO_INSTANCE_ID),
+        api_version=version,
     )
 
 
@@ -138,10 +141,10 @@ def demo_session(like: AppContext | None = None) -> Session:
     """The in-process emulator, in its instance's zone; keeps the language of `like`."""
     from ccc_tui.profiles.demo import demo_client
 
-    context = demo_context()
+    context = demo_context(like.instance_id if like is not None and like.demo else None)
     if like is not None:
         context = replace(context, language=like.language)
-    return Session(client=demo_client(), context=context)
+    return Session(client=demo_client(instance_id=context.instance_id), context=context)
 
 
 def profile_session(launch: LaunchTarget | None = None, profile: str | None = None) -> Session:
