@@ -347,3 +347,23 @@ def test_recordings_are_found_by_file_name(dataset: Dataset, generated: list[Cal
     assert dataset.find_recording(DEMO_INSTANCE_ID, SEED_RECORDING["FileName"]) == SEED_RECORDING
     assert dataset.find_recording(DEMO_INSTANCE_ID, "174865607320215115144066.wav") is None
     assert dataset.find_recording("other", SEED_RECORDING["FileName"]) is None
+
+
+def test_matching_filters_like_the_service_and_keeps_the_last_queries(dataset: Dataset) -> None:
+    start, stop = dataset.anchor_ms - 7 * DAY_MS, dataset.anchor_ms - 1
+    every = list(dataset.summaries(start, stop, descending=True))
+    assert list(dataset.matching(start, stop, descending=True)) == every
+    inbound = dataset.matching(
+        start, stop, descending=True, contact_types=frozenset({"inbound"}), criteria="小芳"
+    )
+    assert inbound and list(inbound) == [
+        s for s in every if s.contact_type == "Inbound" and s.matches_text("小芳")
+    ]
+    again = dataset.matching(
+        start, stop, descending=True, contact_types=frozenset({"inbound"}), criteria="小芳"
+    )
+    assert again is inbound  # the pages of one query filter once
+    for n in range(40):  # bounded: older queries make way
+        dataset.matching(start + n, stop)
+    assert dataset.matching(start, stop, descending=True, criteria="小芳") is not inbound
+    assert len(dataset._matching) <= 32

@@ -103,3 +103,30 @@ def test_find_json_piped_into_show_in_separate_processes() -> None:
     calls = [json.loads(line) for line in shown.stdout.splitlines()]
     assert [c["contact_id"] for c in calls] == ids
     assert all(c["outcome"]["kind"] for c in calls)
+
+
+def test_json_lines_keep_terminal_attacks_inert(capsys: pytest.CaptureFixture[str]) -> None:
+    from ccc_tui.emulator.showcase import SHOWCASE
+
+    code, out, err = run_cli(["find", SHOWCASE["hostile"], "--demo", "--json"], capsys)
+    assert code == 0, err
+    assert "\\u009b" in out and "\\u202e" in out  # C1 controls and bidi marks escaped
+    assert "\x9b" not in out and "\x1b" not in out and "\u202e" not in out
+    assert json.loads(out)["contact_id"] == SHOWCASE["hostile"]
+    assert "مريم" in out  # other text stays readable
+
+
+@pytest.mark.parametrize("command", [["find", "yesterday"], ["show", "2020927020"]])
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--concurrency", "0"], "--concurrency and --rate must be positive"),
+        (["--rate", "-1"], "--concurrency and --rate must be positive"),
+        (["--tz", "Mars/Base"], "unknown time zone 'Mars/Base'"),
+    ],
+)
+def test_find_and_show_check_their_fetch_flags_alike(
+    command: list[str], flags: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli([*command, "--demo", *flags], capsys)
+    assert (code, out) == (2, "") and message in err

@@ -168,6 +168,22 @@ async def test_pages_are_fetched_concurrently_within_the_client_s_bound() -> Non
     assert 2 <= peak <= 4
 
 
+async def test_a_later_window_s_pages_are_asked_for_before_the_reader_gets_there() -> None:
+    transport = Flaky(lambda page, attempt: None)
+    query = parse_query("last 10d", now=NOW, tz=SHANGHAI)
+    _, (second, _) = query.windows()
+    async with flaky_client(transport, max_concurrency=8) as client:
+        iterator = search(client, query, page_size=100, lookahead=40)
+        batch = await anext(iterator)  # the first page of the first window, and no further
+        for _ in range(50):
+            await asyncio.sleep(0)
+        asked = {(start, page) for start, page in transport.attempts}
+        assert (str(ms(second)), 2) in asked  # the second window's page 2 is already on its way
+        rest = [b async for b in iterator]
+    assert ids([batch, *rest]) == expected(query)
+    assert rest[-1].progress.pages_done == rest[-1].progress.pages_total
+
+
 async def test_a_page_that_fails_twice_is_retried_and_nothing_is_missing() -> None:
     transport = Flaky(lambda page, attempt: UNAVAILABLE if page == 3 and attempt <= 2 else None)
     query = parse_query("last 3d", now=NOW, tz=SHANGHAI)

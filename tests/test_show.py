@@ -139,12 +139,12 @@ def test_the_default_zone_is_the_instance_s_not_the_machine_s(
 def test_the_default_zone_follows_the_profile_and_region(
     region: str, tz: str | None, zone: str | None
 ) -> None:
-    from ccc_tui.cli.show import _zone
+    from ccc_tui.cli.common import display_zone
 
     args = argparse.Namespace(
         tz=tz, demo=False, profile=None, instance_id=None, region=region, endpoint=None
     )
-    got = _zone(args)
+    got = display_zone(args)
     assert (None if got is None else str(got)) == zone
 
 

@@ -7,6 +7,7 @@ it reaches a terminal or a document.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -112,6 +113,9 @@ _JSON_INERT = {
         0x061C,
     )
 }
+# Finds one in a whole line at C speed: translating every line, character by character, costs
+# `find --json` a fifth of its time.
+_JSON_INERT_SEARCH = re.compile("[" + "".join(map(chr, _JSON_INERT)) + "]").search
 
 
 def json_text(value: Any, *, indent: int | None = None) -> str:
@@ -121,7 +125,9 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     else:
         text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return text if text.isascii() else text.translate(_JSON_INERT)
+    if text.isascii() or _JSON_INERT_SEARCH(text) is None:
+        return text
+    return text.translate(_JSON_INERT)
 
 
 def render_json_line(call: Call) -> str:

@@ -5,8 +5,9 @@ Async, no Textual; the search screen and `ccc-tui find` both drive it.
   (`Query.windows`), transparently.
 - The first page comes back as soon as it arrives; the rest are fetched behind it through the one
   client, so its concurrency bound and rate limit apply. `TotalCount` comes on page 1 only: once a
-  window's first page says how many rows there are, its other pages are asked for concurrently
-  (at most `lookahead` pages in flight ahead of the reader); without a total, one after another.
+  window's first page says how many rows there are (the moment it arrives, before the reader gets
+  to that window), its other pages are asked for concurrently (at most `lookahead` pages ahead of
+  the reader); without a total, one after another.
 - Batches come in the query's order (newest first unless the query says otherwise), one per
   page, each with the progress so far ("n of N"). A row seen twice (calls arriving while the
   pages are read shift them) is given once.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import math
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
@@ -126,6 +128,7 @@ class _Window:
     total: int | None = None
     pages: int | None = None  # how many pages its total makes
     failed: bool = False
+    planned: bool = False  # its first page is in: its other pages are in the plan
 
 
 async def search(
@@ -162,6 +165,26 @@ async def search(
         for key in plan[position : position + ahead]:
             if key not in tasks:
                 tasks[key] = fetch(key)
+                if key[1] == 1:
+                    tasks[key].add_done_callback(functools.partial(first_page_in, key[0]))
+
+    def plan_window(w: int, page: Page[CallRecord]) -> None:
+        """Its total is known: its other pages go into the plan behind its first."""
+        window = windows[w]
+        window.planned = True
+        window.total = page.total
+        window.pages = max(1, math.ceil(page.total / page_size)) if page.total is not None else None
+        if window.pages is not None and window.pages > 1:
+            at = plan.index((w, 1)) + 1
+            plan[at:at] = [(w, n) for n in range(2, window.pages + 1)]
+
+    def first_page_in(w: int, task: asyncio.Task[Page[CallRecord]]) -> None:
+        # A later window's pages are asked for as soon as its total arrives, not when the reader
+        # gets there: the requests in flight stay at the client's bound across windows.
+        if closed or windows[w].planned or task.cancelled() or task.exception() is not None:
+            return
+        plan_window(w, task.result())
+        fill(position)
 
     def progress() -> Progress:
         totals = [w.total for w in windows]
@@ -171,6 +194,7 @@ async def search(
         return Progress(loaded, total, done, pages)
 
     position = 0
+    closed = False
     try:
         while position < len(plan):
             fill(position)
@@ -198,13 +222,8 @@ async def search(
                 yield Batch((), progress(), gap)
                 continue
             done += 1
-            if number == 1:
-                window.total = page.total
-                window.pages = (
-                    max(1, math.ceil(page.total / page_size)) if page.total is not None else None
-                )
-                if window.pages is not None and window.pages > 1:
-                    plan[position + 1 : position + 1] = [(w, n) for n in range(2, window.pages + 1)]
+            if number == 1 and not window.planned:
+                plan_window(w, page)
             if window.pages is None and page.has_more:
                 plan.insert(position + 1, (w, number + 1))  # no total: one page after another
             elif window.pages is None:
@@ -222,6 +241,7 @@ async def search(
             position += 1
             yield Batch(tuple(rows), progress())
     finally:
+        closed = True
         for task in tasks.values():
             task.cancel()
         for task in tasks.values():

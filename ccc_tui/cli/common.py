@@ -1,17 +1,20 @@
-"""What every headless command shares: contact id checks, building the client, printing errors."""
+"""What every headless command shares: contact id checks, building the client, printing errors,
+and the flags of the commands that fetch (--concurrency, --rate, --tz)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Iterable, Mapping
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ccc_tui.api.errors import EXIT_API, EXIT_CONFIG, CccError
 from ccc_tui.calls.error_text import error_lines
 from ccc_tui.profiles.config import ENV_PROFILE, Target, resolve_target
 from ccc_tui.profiles.fields import PROFILE_FIELDS
-from ccc_tui.profiles.session import client_for_target
+from ccc_tui.profiles.session import client_for_target, demo_zone_name
 
 if TYPE_CHECKING:
     from ccc_tui.api.auth import AccessKey
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 4  # the instance answered, and knows none of these contacts
+DEFAULT_CONCURRENCY = 16  # requests in flight at once
 
 
 def add_target_arguments(
@@ -51,6 +55,53 @@ def add_target_arguments(
                 metavar=field.key.split("_")[-1].upper(),
                 help=f"{words}{env}",
             )
+
+
+def add_fetch_arguments(parser: argparse.ArgumentParser, *, tz_help: str) -> None:
+    """--concurrency, --rate and --tz (`tz_help`: what the zone is for in this command)."""
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"requests in flight at once (default {DEFAULT_CONCURRENCY})",
+    )
+    parser.add_argument(
+        "--rate", type=float, metavar="RPS", help="at most this many requests per second"
+    )
+    parser.add_argument("--tz", metavar="ZONE", help=tz_help)
+
+
+def display_zone(args: argparse.Namespace) -> tzinfo | None:
+    """--tz, else the zone the app would show (the profile's, else the region's; --demo: the
+    emulator's); None: this machine's (--tz local). Raises ZoneInfoNotFoundError or ValueError
+    for an unknown name, CccError for an unreadable configuration."""
+    name = args.tz
+    if name is None:
+        name = (
+            demo_zone_name() if getattr(args, "demo", False) else target_from_args(args).time_zone
+        )
+    elif name.strip().lower() == "local":
+        return None
+    return ZoneInfo(name.strip()) if name else None
+
+
+def check_fetch_arguments(args: argparse.Namespace) -> tuple[tzinfo | None, int]:
+    """--concurrency and --rate checked and --tz read: (the zone, EXIT_OK), or (None, the exit
+    code) with the reason on stderr."""
+    if args.concurrency < 1 or (args.rate is not None and args.rate <= 0):
+        print("error: --concurrency and --rate must be positive", file=sys.stderr)
+        return None, EXIT_USAGE
+    try:
+        return display_zone(args), EXIT_OK
+    except (ZoneInfoNotFoundError, ValueError):
+        print(
+            f"error: unknown time zone {args.tz!r} (try Asia/Shanghai, UTC or local)",
+            file=sys.stderr,
+        )
+        return None, EXIT_USAGE
+    except CccError as exc:
+        return None, print_error(exc)
 
 
 def target_from_args(args: argparse.Namespace) -> Target:

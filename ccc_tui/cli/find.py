@@ -9,7 +9,6 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfoNotFoundError
 
 from ccc_tui.api.errors import CccError
 from ccc_tui.calls.export import json_text
@@ -28,12 +27,13 @@ from ccc_tui.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
+    add_fetch_arguments,
     add_target_arguments,
     build_client,
+    check_fetch_arguments,
     print_error,
     worst_exit,
 )
-from ccc_tui.cli.show import DEFAULT_CONCURRENCY, _zone
 
 EXIT_NOTHING_FOUND = 5  # the search ran whole and matched no call
 CSV_FIELDS = (
@@ -93,20 +93,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="print the impact summary instead of the calls (with --json: one object)",
     )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=DEFAULT_CONCURRENCY,
-        metavar="N",
-        help=f"requests in flight at once (default {DEFAULT_CONCURRENCY})",
-    )
-    parser.add_argument(
-        "--rate", type=float, metavar="RPS", help="at most this many requests per second"
-    )
-    parser.add_argument(
-        "--tz",
-        metavar="ZONE",
-        help="the zone times are read and shown in (default: the profile's; --demo: Asia/Shanghai)",
+    add_fetch_arguments(
+        parser,
+        tz_help="the zone times are read and shown in (default: the profile's; --demo: Asia/Shanghai)",
     )
     add_target_arguments(parser)
     parser.set_defaults(handler=run)
@@ -140,23 +129,12 @@ def build_query(args: argparse.Namespace, *, now: datetime, tz: tzinfo | None) -
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.concurrency < 1 or (args.rate is not None and args.rate <= 0):
-        print("error: --concurrency and --rate must be positive", file=sys.stderr)
-        return EXIT_USAGE
     if args.limit is not None and args.limit < 1:
         print("error: --limit must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        tz = _zone(args)
-    except (ZoneInfoNotFoundError, ValueError):
-        print(
-            f"error: unknown time zone {args.tz!r} (try Asia/Shanghai, UTC or local)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    except CccError as exc:
-        print_error(exc)
-        return exc.exit_code
+    tz, code = check_fetch_arguments(args)
+    if code:
+        return code
     try:
         query = build_query(args, now=datetime.now(UTC), tz=tz)
     except QueryError as exc:

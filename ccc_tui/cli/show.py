@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import sys
 from datetime import tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ccc_tui.api.errors import CccError
 from ccc_tui.api.models import Call
@@ -16,15 +15,13 @@ from ccc_tui.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
+    add_fetch_arguments,
     add_target_arguments,
     build_client,
+    check_fetch_arguments,
     print_error,
-    target_from_args,
     worst_exit,
 )
-from ccc_tui.profiles.session import demo_zone_name
-
-DEFAULT_CONCURRENCY = 16
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,25 +37,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     parser.add_argument(
-        "contact_ids", nargs="+", metavar="CONTACT_ID", help="ContactIds, or - to read them from stdin"
+        "contact_ids",
+        nargs="+",
+        metavar="CONTACT_ID",
+        help="ContactIds, or - to read them from stdin",
     )
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object per contact per line")
     fmt.add_argument("--markdown", action="store_true", help="Markdown, for a ticket")
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=DEFAULT_CONCURRENCY,
-        metavar="N",
-        help=f"requests in flight at once (default {DEFAULT_CONCURRENCY})",
-    )
-    parser.add_argument(
-        "--rate", type=float, metavar="RPS", help="at most this many requests per second"
-    )
-    parser.add_argument(
-        "--tz",
-        metavar="ZONE",
-        help=(
+    add_fetch_arguments(
+        parser,
+        tz_help=(
             "time zone for text output: a name such as Asia/Shanghai or UTC, or local for this "
             "machine's (default: the profile's time_zone, else the region's; --demo: Asia/Shanghai)"
         ),
@@ -82,36 +71,15 @@ def _expand_stdin(raw_ids: list[str]) -> list[str]:
     return out
 
 
-def _zone(args: argparse.Namespace) -> tzinfo | None:
-    """--tz, else the zone the app would show (the profile's, else the region's); None: local."""
-    name = args.tz
-    if name is None:
-        name = demo_zone_name() if getattr(args, "demo", False) else target_from_args(args).time_zone
-    elif name.strip().lower() == "local":
-        return None
-    return ZoneInfo(name.strip()) if name else None
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         contact_ids = [normalise_contact_id(raw) for raw in _expand_stdin(args.contact_ids)]
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.concurrency < 1 or (args.rate is not None and args.rate <= 0):
-        print("error: --concurrency and --rate must be positive", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        tz = _zone(args)
-    except (ZoneInfoNotFoundError, ValueError):
-        print(
-            f"error: unknown time zone {args.tz!r} (try Asia/Shanghai, UTC or local)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    except CccError as exc:
-        print_error(exc)
-        return exc.exit_code
+    tz, code = check_fetch_arguments(args)
+    if code:
+        return code
     return asyncio.run(_show(args, contact_ids, tz))  # ctrl+c: the dispatcher's one line, 130
 
 

@@ -23,6 +23,7 @@ from ccc_tui.api import signing
 from ccc_tui.emulator import v2020
 from ccc_tui.emulator.audio import wav_bytes
 from ccc_tui.emulator.bodies import to_json, to_xml
+from ccc_tui.emulator.builder import CallSummary
 from ccc_tui.emulator.constants import (
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
@@ -629,8 +630,8 @@ def _window(request: Request) -> tuple[int, int]:
     return start, stop
 
 
-def _choices(request: Request, name: str) -> set[str]:
-    return {p.strip().casefold() for p in request.get(name).split(",") if p.strip()}
+def _choices(request: Request, name: str) -> frozenset[str]:
+    return frozenset(p.strip().casefold() for p in request.get(name).split(",") if p.strip())
 
 
 @_action("ListCallDetailRecords")
@@ -643,29 +644,24 @@ def _call_detail_records(app: EmulatorApp, request: Request) -> dict[str, Any]:
     with_recordings = request.get("WithRecording").lower() != "false"
     contact_id = request.get("ContactId")
     dataset = app.dataset
+    matches: tuple[CallSummary, ...] = ()
     if contact_id:
         # One call by id: the other filters do not apply (as the newer API documents).
         found = dataset.summary(contact_id) if instance_id == DEMO_INSTANCE_ID else None
-        matches = [found] if found else []
+        matches = (found,) if found else ()
     else:
         start, stop = _window(request)
-        types = _choices(request, "ContactType")
-        dispositions = _choices(request, "ContactDisposition")
-        phone = request.get("PhoneNumber")
-        criteria = request.get("Criteria")
-        matches = []
         if instance_id == DEMO_INSTANCE_ID:
-            for row in dataset.summaries(start, stop, descending=order == "DESC"):
-                if types and row.contact_type.casefold() not in types:
-                    continue
-                if dispositions and row.disposition.casefold() not in dispositions:
-                    continue
+            matches = dataset.matching(
+                start,
+                stop,
+                descending=order == "DESC",
+                contact_types=_choices(request, "ContactType"),
+                dispositions=_choices(request, "ContactDisposition"),
                 # The call centre's own number, not the customer's: that one is Criteria's.
-                if phone and phone != row.center_number:
-                    continue
-                if criteria and not row.matches_text(criteria):
-                    continue
-                matches.append(row)
+                center_number=request.get("PhoneNumber"),
+                criteria=request.get("Criteria"),
+            )
     page = matches[(number - 1) * size : number * size]
     return {
         "CallDetailRecords": {

@@ -27,7 +27,7 @@ import random
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ccc_tui.emulator.builder import CallBuilder, CallSummary
 from ccc_tui.emulator.constants import CST, DEFAULT_CALLS, DEMO_INSTANCE_ID, MAX_CALLS
@@ -79,13 +79,18 @@ class _Planned(NamedTuple):
 
 _NO_PLANS = _Planned((), (), ())
 
+K = TypeVar("K")
+V = TypeVar("V")
+# ListCallDetailRecords' filters, as `Dataset.matching` takes them.
+_Filters = tuple[int, int, bool, frozenset[str], frozenset[str], str, str]
 
-class _Lru(OrderedDict[str, dict[str, Any]]):
+
+class _Lru(OrderedDict[K, V]):
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
 
-    def put(self, key: str, value: dict[str, Any]) -> None:
+    def put(self, key: K, value: V) -> None:
         self[key] = value
         self.move_to_end(key)
         while len(self) > self.size:
@@ -129,7 +134,9 @@ class Dataset:
         self._per_day = -(-count // WINDOW_DAYS) if count else 0
         self._days: dict[int, _Day] = {}
         self._summaries: dict[str, CallSummary] = {}
-        self._data = _Lru(64)
+        self._data: _Lru[str, dict[str, Any]] = _Lru(64)
+        # A search reads one query's pages one after another: filter and sort its window once.
+        self._matching: _Lru[_Filters, tuple[CallSummary, ...]] = _Lru(32)
         self._special: dict[str, tuple[str, int]] | None = None  # id -> (kind, start ms)
         self._special_by_day: dict[int, list[tuple[int, str]]] | None = None
         self._planned: dict[tuple[int, int], _Planned] = {}  # (stream, day) ->
@@ -365,6 +372,37 @@ class Dataset:
             for start, cid, kind in entries:
                 if start_ms <= start <= stop_ms:
                     yield self._summary(cid, kind, start)
+
+    def matching(
+        self,
+        start_ms: int,
+        stop_ms: int,
+        *,
+        descending: bool = False,
+        contact_types: frozenset[str] = frozenset(),
+        dispositions: frozenset[str] = frozenset(),
+        center_number: str = "",
+        criteria: str = "",
+    ) -> tuple[CallSummary, ...]:
+        """The calls of [start_ms, stop_ms] that ListCallDetailRecords' filters let through, in
+        its order: `contact_types` and `dispositions` casefolded (empty: any), the call center's
+        own number (PhoneNumber), `criteria` the text in the customer's number or a name. The
+        last queries' results are kept (`_matching`), so the pages of one query filter once."""
+        key = (start_ms, stop_ms, descending, contact_types, dispositions, center_number, criteria)
+        cached = self._matching.get(key)
+        if cached is not None:
+            self._matching.move_to_end(key)
+            return cached
+        found = tuple(
+            row
+            for row in self.summaries(start_ms, stop_ms, descending=descending)
+            if (not contact_types or row.contact_type.casefold() in contact_types)
+            and (not dispositions or row.disposition.casefold() in dispositions)
+            and (not center_number or center_number == row.center_number)
+            and (not criteria or row.matches_text(criteria))
+        )
+        self._matching.put(key, found)
+        return found
 
     def cdr_row(self, summary: CallSummary, *, with_recordings: bool = True) -> dict[str, Any]:
         """One `CallDetailRecords.List.CallDetailRecord` item."""
