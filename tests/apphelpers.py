@@ -94,3 +94,8 @@ class FailAfter(Faults):
         if self.healed or self.seen <= self.good:
             return Decision()
         return Decision(server_error=True)
+
+    def server_error_status(self, action: str) -> int:
+        # Always the same code: the failing pages are fetched concurrently, so an alternating
+        # 503/500 would put whichever lost the race on screen (a flaky snapshot).
+        return 503
