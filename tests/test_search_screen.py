@@ -261,3 +261,18 @@ async def test_history_is_one_key_away(tmp_path: Path) -> None:
         await pilot.press("h")
         await pilot.pause()
         assert screen.query_one(ResultsList).display and not table.display
+
+
+async def test_moving_the_cursor_in_scrolled_results_repaints_both_rows(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await searched(pilot, "yesterday")
+        results = screen.query_one(ResultsList)
+        results.focus()
+        await pilot.press("pagedown", "pagedown", "j")
+        await pilot.pause()
+        assert round(results.scroll_y) > 0
+        await pilot.press("k", "k")
+        await pilot.pause()
+        # The line the cursor left is drawn again without its mark: one mark on screen.
+        assert app.export_screenshot().count("▸") == 1
