@@ -4,7 +4,7 @@ and the box that narrows the rows. The screen starts searches and toggles what s
 runs them and keeps its lines true.
 
 The summary is built again at most once per frame, after the rows are painted: with the pages
-of a large result coming in, the rows are never held back by it.
+of a large result coming in, the rows are never held back by it, and it never takes a layout pass.
 """
 
 from __future__ import annotations
@@ -122,15 +122,10 @@ class SearchResults(Vertical):
     def summary_wanted(self) -> bool:
         if self.summary_chosen is not None:
             return self.summary_chosen
-        # On top by itself when the result is more than a screenful (while it comes in: as the
-        # service counts it, so that the rows do not move down when the last page is in).
+        # On top by itself when the result is more than a screenful.
         # (Not on a short terminal: there it would leave the rows a few lines; `s` shows it.)
         height = self.screen.size.height
-        expected = self.results.row_count
-        query, progress = self.query_run, self._progress
-        if self.running and query is not None and not query.has_post_filters and progress:
-            expected = max(expected, progress.total or 0)
-        return height >= 32 and expected > height - 8
+        return height >= 32 and self.results.row_count > height - 8
 
     def use_context(self, context: AppContext) -> None:
         self.context = context
@@ -203,7 +198,6 @@ class SearchResults(Vertical):
         if message.run != self._run:
             return  # an older search's page
         batch = message.batch
-        first = self._progress is None and not message.retry
         if message.retry:
             self.results.merge(batch.rows)
         else:
@@ -213,8 +207,6 @@ class SearchResults(Vertical):
             self.gaps.append(batch.gap)
             self.say_gaps()
         self.say_progress()
-        if first:
-            self.place()  # the count is known: the summary shows with the first page if due
         self.summary_soon()
 
     @on(SearchEnded)
@@ -234,6 +226,11 @@ class SearchResults(Vertical):
         results.refresh()
         self.say_progress()
         self.say_gaps()
+        # After the next frame: the rows already in are painted before the summary (which may
+        # come on top of them) is built and laid out.
+        self.call_after_refresh(self._ended)
+
+    def _ended(self) -> None:
         self.place()
         self.summary_soon()
         self.post_message(self.Ended())
