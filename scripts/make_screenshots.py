@@ -1,7 +1,7 @@
 """Make the README's screenshots (SVG) from the demo: `make screenshots`.
 
-Each picture is the app against the in-process emulator, with a fixed data-set anchor and time
-zone, so the pictures only change when the app does.
+Each picture is the app against the in-process emulator, with a fixed data-set anchor, time zone,
+clock and request id, and no blinking cursor, so the pictures only change when the app does.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from textual.widgets import Input  # noqa: E402
+
 from ccc_tui.api import v2017  # noqa: E402
 from ccc_tui.calls.history import HistoryStore  # noqa: E402
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID  # noqa: E402
@@ -33,6 +35,9 @@ from ccc_tui.tui.app import CccApp  # noqa: E402
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
 OUT = ROOT / "screenshots"
+# One fixed id: requests that run concurrently would take the ids of a counter in an order that
+# depends on timing.
+REQUEST_ID = "0000DEMO-0001-4000-8000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def build_app(data_dir: Path, shot: Shot) -> CccApp:
         welcome = AppContext(instance_id="", label="default · cn-shanghai", tz=ZONE)
         return CccApp(client=None, store=store, context=welcome, launch=LaunchTarget())
     return CccApp(
-        client=demo_client(anchor=ANCHOR),
+        client=demo_client(anchor=ANCHOR, request_ids=lambda: REQUEST_ID),
         store=store,
         context=context,
         initial_contact=shot.contact,
@@ -132,6 +137,8 @@ async def take(shot: Shot) -> Path:
                 await app.workers.wait_for_complete()
                 await pilot.pause(0.3)
             app.clear_notifications()
+            for field in app.screen.query(Input):
+                field.cursor_blink = False  # the cursor shows, whenever the picture is taken
             await pilot.pause()
             path = OUT / f"{shot.name}.svg"
             app.save_screenshot(filename=path.name, path=str(OUT))

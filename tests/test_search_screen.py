@@ -257,7 +257,82 @@ async def test_history_is_one_key_away(tmp_path: Path) -> None:
         await pilot.press("h")
         await pilot.pause()
         assert table.display and table.has_focus
-        assert not screen.query_one(ResultsList).display
+        assert not screen.query_one("#search-results").display
         await pilot.press("h")
         await pilot.pause()
-        assert screen.query_one(ResultsList).display and not table.display
+        assert screen.query_one("#search-results").display and not table.display
+
+
+async def test_moving_the_cursor_in_scrolled_results_repaints_both_rows(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await searched(pilot, "yesterday")
+        results = screen.query_one(ResultsList)
+        results.focus()
+        await pilot.press("pagedown", "pagedown", "j")
+        await pilot.pause()
+        assert round(results.scroll_y) > 0
+        await pilot.press("k", "k")
+        await pilot.pause()
+        # The line the cursor left is drawn again without its mark: one mark on screen.
+        assert app.export_screenshot().count("▸") == 1
+
+
+async def test_the_demo_hint_names_a_query_that_finds_the_incident(tmp_path: Path) -> None:
+    from ccc_tui.tui.screens.search import DEMO_EMPTY_HISTORY
+
+    example = f"yesterday {INCIDENT.skill_group} abandoned"
+    assert example in DEMO_EMPTY_HISTORY
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await searched(pilot, example)
+        rows = screen.query_one(ResultsList).shown
+        start, stop = incident_window(ANCHOR)
+        inside = [r for r in rows if r.record.start and start <= r.record.start < stop]
+        assert rows and len(inside) > len(rows) / 2
+
+
+async def test_recent_queries_outlive_the_session(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await searched(pilot, "yesterday")
+        screen.field.focus()
+        screen = await searched(pilot, "today abandoned")
+        assert screen.recents[:2] == ["today abandoned", "yesterday"]
+    app.store.close()
+    again = build_app(tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, SearchScreen)
+        screen.field.focus()
+        await pilot.press("up")
+        assert screen.field.value == "today abandoned"
+        await pilot.press("up")
+        assert screen.field.value == "yesterday"
+
+
+async def test_a_busy_or_off_store_leaves_the_recents_of_the_session(tmp_path: Path) -> None:
+    from ccc_tui.calls.history import HistoryBusyError
+
+    app = build_app(tmp_path)
+
+    def busy(*args: object) -> None:
+        raise HistoryBusyError()
+
+    app.store.queries = busy  # type: ignore[method-assign, assignment]
+    app.store.remember_query = busy  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await searched(pilot, "yesterday")
+        screen.field.focus()
+        await pilot.press("up")
+        assert screen.field.value == "yesterday"
+    off = tmp_path / "file"
+    off.write_text("")
+    app = build_app(off)  # its data folder is a file: history off
+    assert not app.store.enabled
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await searched(pilot, "yesterday")
+        screen.field.focus()
+        await pilot.press("up")
+        assert screen.field.value == "yesterday"

@@ -198,7 +198,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_history(tmp_path: Path) -> 
     assert store.downloads("old", "inst") == {"a.wav": tmp_path / "a.wav"}
     store.close()
     with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert HistoryStore(path).downloads("old", "inst") == {"a.wav": tmp_path / "a.wav"}
 
 
@@ -220,7 +220,57 @@ def test_a_version_2_store_gets_the_newest_first_indexes_and_keeps_its_rows(tmp_
         indexes = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"history_by_time", "history_by_instance"} <= indexes
         assert "history_recent" not in indexes
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_version_3_store_gets_the_queries_table_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    HistoryStore(path).close()
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("DROP TABLE queries")
+        conn.execute("PRAGMA user_version = 3")
+        conn.execute(
+            "INSERT INTO history VALUES ('inst', 'old', 1, NULL, '', '', '', '', '', 'a', 5, 2, 1)"
+        )
+        conn.commit()
+    store = HistoryStore(path)
+    assert [e.contact_id for e in store.recent(instance_id="inst")] == ["old"]
+    assert store.queries("inst") == []
+    store.remember_query("yesterday abandoned", "inst")
+    store.close()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert HistoryStore(path).queries("inst") == ["yesterday abandoned"]
+
+
+def test_queries_are_newest_first_once_each_per_instance_and_bounded(tmp_path: Path) -> None:
+    from ccc_tui.calls.history import MAX_QUERIES
+
+    clock = iter(range(1, 10_000))
+    store = HistoryStore(tmp_path / "h.sqlite3", now_ms=lambda: next(clock))
+    store.remember_query("today", "a")
+    store.remember_query("  last 2h ", "a")
+    store.remember_query("today", "a")  # again: the newest, once
+    store.remember_query("", "a")  # nothing to remember
+    store.remember_query("other", "b")
+    assert store.queries("a") == ["today", "last 2h"]
+    assert store.queries("b") == ["other"]
+    for n in range(MAX_QUERIES + 5):
+        store.remember_query(f"q{n}", "a")
+    kept = store.queries("a", limit=1000)
+    assert len(kept) == MAX_QUERIES and kept[0] == f"q{MAX_QUERIES + 4}"
+    assert store.queries("b") == ["other"]
+    store.clear()
+    assert store.queries("a") == [] == store.queries("b")
+
+
+def test_an_off_store_has_no_queries_and_ignores_new_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "not-a-folder"
+    folder.write_text("")
+    store = HistoryStore(folder / "h.sqlite3")
+    assert not store.enabled
+    store.remember_query("today", "a")
+    assert store.queries("a") == []
 
 
 def test_history_limit_is_a_top_level_setting(tmp_path: Path) -> None:

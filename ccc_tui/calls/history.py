@@ -10,7 +10,8 @@ What can go wrong at open, and what happens (never a crash; `notice` says it in 
   deleted; history is off for this session;
 - the folder or file cannot be written (read-only, not a folder, full): history is off.
 At run time a lock held by another process is `HistoryBusyError`, after at most `BUSY_WAIT_S`.
-The history keeps at most `max_rows` calls per instance (the oldest go on each write).
+The history keeps at most `max_rows` calls per instance (the oldest go on each write), and the
+last `MAX_QUERIES` search queries per instance (what `up` brings back on the search screen).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ BUSY_WAIT_S = 1.0  # how long a statement waits on another process's lock
 CHECK_BUDGET_S = 0.5  # the quick_check at open stops here (a huge file is checked in part)
 BUSY_WORDS = "history is busy (another ccc-tui?)"
 
-SCHEMA_VERSION = 3
+MAX_QUERIES = 100  # search queries kept per instance
+SCHEMA_VERSION = 4
 # Version 1: the looked-up calls. Each later version is one step in _MIGRATIONS, run once, in order.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS history (
@@ -75,6 +77,16 @@ _MIGRATIONS: dict[int, str] = {
     DROP INDEX IF EXISTS history_recent;
     CREATE INDEX IF NOT EXISTS history_by_time ON history (looked_up_ms);
     CREATE INDEX IF NOT EXISTS history_by_instance ON history (instance_id, looked_up_ms);
+    """,
+    # The search queries typed, so that `up` brings them back in the next session too.
+    4: """
+    CREATE TABLE IF NOT EXISTS queries (
+        instance_id TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        used_ms     INTEGER NOT NULL,
+        PRIMARY KEY (instance_id, text)
+    );
+    CREATE INDEX IF NOT EXISTS queries_by_instance ON queries (instance_id, used_ms);
     """,
 }
 _RECENT = "SELECT * FROM history {where} ORDER BY looked_up_ms DESC, rowid DESC LIMIT ?"
@@ -252,6 +264,7 @@ class HistoryStore:
             for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
                 _migrate(conn, step)
             conn.execute("SELECT count(*) FROM downloads").fetchone()
+            conn.execute("SELECT count(*) FROM queries").fetchone()
         except BaseException:
             conn.close()
             raise
@@ -348,6 +361,37 @@ class HistoryStore:
         ) as cursor:
             return {str(name): Path(str(path)) for name, path in cursor.fetchall()}
 
+    def remember_query(self, text: str, instance_id: str) -> None:
+        """Remember a search query (again: it becomes the newest); the oldest beyond
+        `MAX_QUERIES` of the instance go."""
+        text = text.strip()
+        if not text or not self.enabled:
+            return
+        with self._connection() as conn, _transaction(conn):
+            conn.execute(
+                "INSERT OR REPLACE INTO queries VALUES (?,?,?)",
+                (instance_id, text, self._now_ms()),
+            )
+            conn.execute(
+                "DELETE FROM queries WHERE instance_id = ?1 AND rowid IN ("
+                " SELECT rowid FROM queries WHERE instance_id = ?1"
+                " ORDER BY used_ms DESC, rowid DESC LIMIT -1 OFFSET ?2)",
+                (instance_id, MAX_QUERIES),
+            )
+
+    def queries(self, instance_id: str, limit: int = MAX_QUERIES) -> list[str]:
+        """The instance's search queries, newest first."""
+        if not self.enabled:
+            return []
+        with self._connection() as conn, closing(
+            conn.execute(
+                "SELECT text FROM queries WHERE instance_id = ?"
+                " ORDER BY used_ms DESC, rowid DESC LIMIT ?",
+                (instance_id, limit),
+            )
+        ) as cursor:
+            return [str(text) for (text,) in cursor.fetchall()]
+
     def recent(self, limit: int = 200, *, instance_id: str | None = None) -> list[HistoryEntry]:
         if not self.enabled:
             return []
@@ -382,6 +426,7 @@ class HistoryStore:
             with self._connection() as conn, _transaction(conn):
                 conn.execute("DELETE FROM history")
                 conn.execute("DELETE FROM downloads")
+                conn.execute("DELETE FROM queries")
 
 
 def recent_query(instance_id: str | None) -> tuple[str, tuple[object, ...]]:

@@ -112,7 +112,7 @@ class ImpactPanel(Widget, can_focus=True):
         ]
         if self._count >= len(self._counts):
             self._count = -1
-        self.refresh(layout=True)
+        self.refresh()  # the height never changes (get_content_height): no layout
 
     @staticmethod
     def _sections(impact: Impact) -> tuple[tuple[tuple[str, int], ...], ...]:

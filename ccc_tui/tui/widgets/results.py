@@ -1,4 +1,4 @@
-"""The results of a search: one row per call, newest first, on Textual's Line API.
+"""The results of a search: one row per call, newest first, a `LineList` (Textual's Line API).
 
 Only the lines on screen are drawn (an LRU keeps their strips), so 10,000 rows scroll as smoothly
 as 10. Rows arrive a page at a time (`add`); `/` narrows them by text (`narrow`), the summary by a
@@ -12,20 +12,16 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ccc_tui.calls.columns import ColumnSpec, plan
 from ccc_tui.calls.results import RowCells, row_cells
 from ccc_tui.calls.search import Row
 from ccc_tui.calls.text import Align, cell_width, fit
+from ccc_tui.tui.widgets.line_list import Column, LineList, cursor_bindings, joined
 
 __all__ = ["ResultsList"]
 
@@ -64,16 +60,13 @@ def _start(row: Row) -> datetime:
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
-class ResultsList(ScrollView, can_focus=True):
+class ResultsList(LineList):
     HEADER_ROWS = 1
+    STYLE_PREFIX = "results"
+    STYLE_NAMES = ("header", "cursor", "muted", "alert")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next call", show=False),
-        Binding("up,k", "cursor_up", "Previous call", show=False),
-        Binding("home,g", "cursor_top", "First call", show=False),
-        Binding("end,G", "cursor_bottom", "Last call", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        *cursor_bindings("call"),
         Binding("enter", "select_cursor", "Open call"),
     ]
 
@@ -125,17 +118,12 @@ class ResultsList(ScrollView, can_focus=True):
         self._all: list[Row] = []
         self._cells: list[RowCells] = []
         self._haystack: list[str] = []
-        self._shown: list[int] = []  # indices into _all, in display order
-        self._cursor = 0
         self._text = ""
         self._restriction: Callable[[Row], bool] | None = None
         self._flipped = False
         self._tz: tzinfo | None = None
         self._with_date = False
         self._natural: dict[str, int] = {}
-        self._layouts: dict[int, tuple[tuple[str, int, int], ...]] = {}
-        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._styles: dict[str, Style] | None = None
         self.empty_text = "No calls."
 
     # ── data ──────────────────────────────────────────────────────────────────────────────
@@ -147,30 +135,26 @@ class ResultsList(ScrollView, can_focus=True):
 
     @property
     def shown(self) -> list[Row]:
-        return [self._all[i] for i in self._shown]
-
-    @property
-    def row_count(self) -> int:
-        return len(self._shown)
-
-    @property
-    def cursor_row(self) -> int:
-        return self._cursor
+        return [self._all[i] for i in self._rows]
 
     @property
     def current(self) -> Row | None:
-        return self._all[self._shown[self._cursor]] if self._shown else None
+        return self._all[self._rows[self._cursor]] if self._rows else None
 
     @property
     def filter_text(self) -> str:
         return self._text
 
+    def empty_message(self) -> str:
+        return self.empty_text
+
     def clear(self, *, tz: tzinfo | None, with_date: bool, flipped: bool = False) -> None:
-        self._all, self._cells, self._haystack, self._shown = [], [], [], []
+        self._all, self._cells, self._haystack, self._rows = [], [], [], []
         self._cursor = 0
         self._tz, self._with_date = tz, with_date
         self._flipped = flipped
         self._natural = {}
+        self._layouts.clear()
         self._restriction = None
         self._text = ""
         self._changed()
@@ -178,20 +162,22 @@ class ResultsList(ScrollView, can_focus=True):
     def add(self, rows: Iterable[Row]) -> None:
         """Rows of the next page (in the query's order): shown behind those already in."""
         start = len(self._all)
+        widths = dict(self._natural)
         for row in rows:
             self._all.append(row)
             self._index_row(row)
+        if widths != self._natural:
+            self._layouts.clear()  # the columns are planned again only when a width grew
         new = [i for i in range(start, len(self._all)) if self._passes(i)]
         if not new:
             return
         if self._flipped:
-            had = bool(self._shown)
-            self._shown[:0] = reversed(new)  # the query's order, flipped: later rows go on top
+            had = bool(self._rows)
+            self._rows[:0] = reversed(new)  # the query's order, flipped: later rows go on top
             if had:
                 self._cursor += len(new)  # the cursor stays on its row
         else:
-            self._shown.extend(new)
-        self._layouts.clear()
+            self._rows.extend(new)
         self._changed()
 
     def _index_row(self, row: Row) -> None:
@@ -247,10 +233,10 @@ class ResultsList(ScrollView, can_focus=True):
 
     def flip(self) -> None:
         self._flipped = not self._flipped
-        keep = self._shown[self._cursor] if self._shown else None
-        self._shown.reverse()
+        keep = self._cursor_index
+        self._rows.reverse()
         if keep is not None:
-            self._cursor = self._shown.index(keep)
+            self._cursor = self._rows.index(keep)
         self._changed()
 
     @property
@@ -264,173 +250,55 @@ class ResultsList(ScrollView, can_focus=True):
         return self._restriction is None or self._restriction(self._all[index])
 
     def _refilter(self) -> None:
-        keep = self._shown[self._cursor] if self._shown else None
+        keep = self._cursor_index
         order = range(len(self._all))
-        self._shown = [i for i in (reversed(order) if self._flipped else order) if self._passes(i)]
+        self._rows = [i for i in (reversed(order) if self._flipped else order) if self._passes(i)]
         self._cursor = 0
-        if keep is not None and keep in self._shown:
-            self._cursor = self._shown.index(keep)
+        if keep is not None and keep in self._rows:
+            self._cursor = self._rows.index(keep)
         self._changed()
 
     def select_contact(self, contact_id: str) -> bool:
-        for row, index in enumerate(self._shown):
+        for row, index in enumerate(self._rows):
             if self._all[index].contact_id == contact_id:
                 self.move_cursor(row)
                 return True
         return False
 
-    # ── cursor and keys ───────────────────────────────────────────────────────────────────
-
-    @property
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - self.HEADER_ROWS)
-
-    def move_cursor(self, row: int) -> None:
-        if not self._shown:
-            return
-        row = max(0, min(row, len(self._shown) - 1))
-        old, self._cursor = self._cursor, row
-        if old != row:
-            self.refresh_line_of(old)
-            self.refresh_line_of(row)
-        self._scroll_to_cursor()
-
-    def refresh_line_of(self, row: int) -> None:
-        y = row - round(self.scroll_y) + self.HEADER_ROWS
-        if self.HEADER_ROWS <= y < self.size.height:
-            self.refresh_line(y)
-
-    def _scroll_to_cursor(self) -> None:
-        if not self.is_mounted:
-            return
-        top = round(self.scroll_y)
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, immediate=True)
-        elif self._cursor >= top + self._page:
-            self.scroll_to(y=self._cursor - self._page + 1, animate=False, immediate=True)
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self._cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self._cursor - 1)
-
-    def action_cursor_top(self) -> None:
-        self.move_cursor(0)
-
-    def action_cursor_bottom(self) -> None:
-        self.move_cursor(len(self._shown) - 1)
-
-    def action_page_down(self) -> None:
-        self.move_cursor(self._cursor + self._page)
-
-    def action_page_up(self) -> None:
-        self.move_cursor(self._cursor - self._page)
-
     def action_select_cursor(self) -> None:
-        if self._shown:
-            index = self._shown[self._cursor]
+        index = self._cursor_index
+        if index is not None:
             self.post_message(self.Chosen(self, self._all[index], index))
-
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or offset.y < self.HEADER_ROWS:
-            return
-        row = round(self.scroll_y) + offset.y - self.HEADER_ROWS
-        if 0 <= row < len(self._shown):
-            self.move_cursor(row)
-            self.action_select_cursor()
 
     # ── rendering ─────────────────────────────────────────────────────────────────────────
 
     def _changed(self) -> None:
         self._lines.clear()
-        self._update_virtual_size()
-        self.refresh()
-        self._scroll_to_cursor()
+        self._rows_changed()
 
-    def _update_virtual_size(self) -> None:
-        rows = max(len(self._shown), 1)
-        self.virtual_size = Size(self.scrollable_content_region.width, rows + self.HEADER_ROWS)
+    def _plan(self, width: int) -> tuple[Column, ...]:
+        specs = []
+        for key in _ORDER:
+            natural = self._natural.get(key, 0)
+            if natural <= 0 and key in _OPTIONAL:
+                specs.append(ColumnSpec(key, 0))
+                continue
+            natural = max(natural, cell_width(_HEADERS[key][-1]))
+            natural = min(natural, _CAPS.get(key, natural))
+            if key in _OPTIONAL:
+                least, rank = _OPTIONAL[key]
+                specs.append(ColumnSpec(key, natural, min=least, rank=rank))
+            elif key == "parties":
+                specs.append(ColumnSpec(key, natural, min=15, floor=9))
+            elif key == "outcome":
+                specs.append(ColumnSpec(key, natural, min=10, floor=6))
+            else:
+                specs.append(ColumnSpec(key, natural))
+        placed = plan(width, specs, gap=1, lead=1)
+        return tuple(Column(p.key, p.x, p.width, _ALIGN.get(p.key, "left")) for p in placed)
 
-    def _on_resize(self, event: events.Resize) -> None:
-        self._update_virtual_size()
-        self._scroll_to_cursor()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._lines.clear()
-        self._styles = None
-
-    def watch_has_focus(self, has_focus: bool) -> None:
-        super().watch_has_focus(has_focus)
-        self._lines.clear()
-        self._styles = None
-
-    def _get_styles(self) -> dict[str, Style]:
-        if self._styles is None:
-            get = self.get_component_rich_style
-            self._styles = {n: get(f"results--{n}") for n in ("header", "cursor", "muted", "alert")}
-            self._styles["base"] = self.rich_style
-        return self._styles
-
-    def _layout(self, width: int) -> tuple[tuple[str, int, int], ...]:
-        layout = self._layouts.get(width)
-        if layout is None:
-            specs = []
-            for key in _ORDER:
-                natural = self._natural.get(key, 0)
-                if natural <= 0 and key in _OPTIONAL:
-                    specs.append(ColumnSpec(key, 0))
-                    continue
-                natural = max(natural, cell_width(_HEADERS[key][-1]))
-                natural = min(natural, _CAPS.get(key, natural))
-                if key in _OPTIONAL:
-                    least, rank = _OPTIONAL[key]
-                    specs.append(ColumnSpec(key, natural, min=least, rank=rank))
-                elif key == "parties":
-                    specs.append(ColumnSpec(key, natural, min=15, floor=9))
-                elif key == "outcome":
-                    specs.append(ColumnSpec(key, natural, min=10, floor=6))
-                else:
-                    specs.append(ColumnSpec(key, natural))
-            placed = plan(width, specs, gap=1, lead=1)
-            layout = self._layouts[width] = tuple((p.key, p.x, p.width) for p in placed)
-        return layout
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        styles = self._get_styles()
-        if y < self.HEADER_ROWS:
-            key: tuple[object, ...] = ("head", width)
-            strip = self._lines.get(key)
-            if strip is None:
-                strip = self._lines[key] = self._render_header(width)
-            return strip
-        row = round(self.scroll_y) + y - self.HEADER_ROWS
-        if row >= len(self._shown):
-            if row == 0:
-                return Strip([Segment(fit("  " + self.empty_text, width), styles["muted"])], width)
-            return Strip.blank(width, styles["base"])
-        index = self._shown[row]
-        selected = row == self._cursor
-        key = ("row", index, width, selected)
-        strip = self._lines.get(key)
-        if strip is None:
-            strip = self._lines[key] = self._render_row(index, width, selected)
-        return strip
-
-    def _render_header(self, width: int) -> Strip:
-        style = self._get_styles()["header"]
-        parts = [" "]
-        x = 1
-        for key, cx, cw in self._layout(width):
-            parts.append(" " * (cx - x))
-            names = _HEADERS[key]
-            name = next((n for n in names if cell_width(n) <= cw), names[-1])
-            parts.append(fit(name, cw, align=_ALIGN.get(key, "left")))
-            x = cx + cw
-        return Strip([Segment("".join(parts), style)]).adjust_cell_length(width, style)
+    def _render_head(self, y: int, width: int) -> Strip:
+        return self._render_header(width, _HEADERS)
 
     def _render_row(self, index: int, width: int, selected: bool) -> Strip:
         styles = self._get_styles()
@@ -438,20 +306,19 @@ class ResultsList(ScrollView, can_focus=True):
         base = styles["cursor"] if selected else styles["base"]
         muted = base if selected else styles["muted"]
         alert = base if selected else styles["alert"]
-        segments = [Segment("▸" if selected else " ", base)]
+        pieces: list[tuple[str, Style]] = [("▸" if selected else " ", base)]
         x = 1
-        for key, cx, cw in self._layout(width):
-            if cx > x:
-                segments.append(Segment(" " * (cx - x), base))
-            x = cx + cw
+        for column in self._layout(width):
+            if column.x > x:
+                pieces.append((" " * (column.x - x), base))
+            x = column.x + column.width
+            key = column.key
             style = base
             if key in ("wait", "talk", "duration", "direction"):
                 style = muted
             elif key == "outcome" and cells.lost:
                 style = alert
-            text = getattr(cells, key)
-            segments.append(Segment(fit(text, cw, align=_ALIGN.get(key, "left")), style))
+            pieces.append((fit(getattr(cells, key), column.width, align=column.align), style))
         if x < width:
-            segments.append(Segment(" " * (width - x), base))
-        strip = Strip(Segment.simplify(segments))
-        return strip.crop(0, width) if x > width else strip
+            pieces.append((" " * (width - x), base))
+        return joined(pieces, width, x)

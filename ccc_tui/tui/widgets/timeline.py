@@ -1,6 +1,6 @@
 """The event timeline: one row per event of a call, with a bar on the call's time axis.
 
-Built on Textual's Line API so that a 10,000-event call costs only the rows on screen: `render_line`
+A `LineList` (Textual's Line API), so that a 10,000-event call costs only the rows on screen: `render_line`
 draws one visible line, rows are computed on demand and kept in an LRU of strips.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import ClassVar
@@ -17,12 +16,8 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label
@@ -31,6 +26,7 @@ from ccc_tui.calls.columns import ColumnSpec, plan
 from ccc_tui.calls.phases import CallAnalysis
 from ccc_tui.calls.text import Align, fit, format_clock, format_duration, format_offset, safe_text
 from ccc_tui.calls.view import CallView
+from ccc_tui.tui.widgets.line_list import Column, LineList, cursor_bindings, joined
 
 __all__ = [
     "BAR_MIN",
@@ -84,14 +80,6 @@ _LANE_WORDS = {lane.value: lane for lane in Lane} | {
 }
 _BARE_LANE_WORDS = frozenset({"ivr", "queue", "agent"})
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    x: int  # first cell, counted from the left edge of the line
-    width: int
-    align: Align = "left"
 
 
 def plan_columns(
@@ -188,7 +176,7 @@ def _clean(value: str) -> str:
     return safe_text(value)
 
 
-class EventTimeline(ScrollView, can_focus=True):
+class EventTimeline(LineList):
     """The events of one call, one per row, with a sticky header and a bar on the time axis.
 
     Rows follow the call's time order (stable; see `ccc_tui.calls.phases`). Indices in messages and
@@ -196,14 +184,11 @@ class EventTimeline(ScrollView, can_focus=True):
     """
 
     HEADER_ROWS = 2  # the zone / count line, then the column names
+    STYLE_PREFIX = "timeline"
+    STYLE_NAMES = ("info", "header", "cursor", "muted", "alert")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Next event", show=False),
-        Binding("up,k", "cursor_up", "Previous event", show=False),
-        Binding("home,g", "cursor_top", "First event", show=False),
-        Binding("end,G", "cursor_bottom", "Last event", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        *cursor_bindings("event"),
         Binding("enter", "select_cursor", "Open event"),
     ]
 
@@ -310,14 +295,9 @@ class EventTimeline(ScrollView, can_focus=True):
         self._call: Call | None = None
         self._analysis: CallAnalysis | None = None
         self._position: list[int] = []  # display position of each call.events index
-        self._rows: list[int] = []  # visible rows: call.events indices in display order
-        self._cursor = 0  # into self._rows
         self._filter = ""
         self._haystack: list[str] | None = None
         self._natural: dict[str, int] = {}
-        self._layouts: dict[int, tuple[Column, ...]] = {}
-        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._styles: dict[str, Style] | None = None
         self._derived_styles: dict[tuple[Style, Style], dict[str, Style]] = {}
         self._last_posted: tuple[int, int | None] | None = None
         if view is not None:
@@ -338,19 +318,9 @@ class EventTimeline(ScrollView, can_focus=True):
         return self._filter
 
     @property
-    def row_count(self) -> int:
-        """How many events the current filter shows."""
-        return len(self._rows)
-
-    @property
     def visible_indices(self) -> Sequence[int]:
         """The shown events as indices into call.events, in display order."""
         return tuple(self._rows)
-
-    @property
-    def cursor_row(self) -> int:
-        """The cursor's row among the shown events (0 when there are none)."""
-        return self._cursor
 
     @property
     def selected_index(self) -> int | None:
@@ -384,7 +354,7 @@ class EventTimeline(ScrollView, can_focus=True):
         if keep is not None and keep < len(call.events):
             self._cursor = self._nearest_row(keep)
         self._invalidate()
-        self._after_rows_changed()
+        self._rows_changed()
 
     def filter(self, text: str) -> None:
         """Show only matching events; "" shows all.
@@ -404,7 +374,7 @@ class EventTimeline(ScrollView, can_focus=True):
         self._cursor = 0 if keep is None else self._nearest_row(keep)
         self._lines.clear()
         self.scroll_to(y=0, animate=False)
-        self._after_rows_changed()
+        self._rows_changed()
 
     def _nearest_row(self, index: int) -> int:
         if not self._rows:
@@ -501,23 +471,6 @@ class EventTimeline(ScrollView, can_focus=True):
 
     # ── cursor and keys ───────────────────────────────────────────────────────────────────
 
-    @property
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - self.HEADER_ROWS)
-
-    def move_cursor(self, row: int) -> None:
-        """Put the cursor on shown row `row` (clamped) and scroll it into view."""
-        if not self._rows:
-            return
-        row = max(0, min(row, len(self._rows) - 1))
-        old = self._cursor
-        self._cursor = row
-        if old != row:
-            self.refresh_line(old + self.HEADER_ROWS)
-            self.refresh_line(row + self.HEADER_ROWS)
-        self._scroll_to_cursor()
-        self._post_cursor()
-
     def select_index(self, index: int) -> bool:
         """Put the cursor on event `index` of the call; False when the filter hides it."""
         if self._call is None or not 0 <= index < len(self._call.events):
@@ -528,36 +481,11 @@ class EventTimeline(ScrollView, can_focus=True):
         self.move_cursor(row)
         return True
 
-    def _scroll_to_cursor(self) -> None:
-        top = round(self.scroll_y)
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False)
-        elif self._cursor >= top + self._page:
-            self.scroll_to(y=self._cursor - self._page + 1, animate=False)
-
-    def _post_cursor(self) -> None:
+    def _cursor_changed(self) -> None:
         key = (id(self._call), self.selected_index)  # post only when the event really changed
         if key != self._last_posted:
             self._last_posted = key
             self.post_message(self.CursorMoved(self, self.selected_event, self.selected_index))
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self._cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self._cursor - 1)
-
-    def action_cursor_top(self) -> None:
-        self.move_cursor(0)
-
-    def action_cursor_bottom(self) -> None:
-        self.move_cursor(len(self._rows) - 1)
-
-    def action_page_down(self) -> None:
-        self.move_cursor(self._cursor + self._page)
-
-    def action_page_up(self) -> None:
-        self.move_cursor(self._cursor - self._page)
 
     def action_select_cursor(self) -> None:
         index = self.selected_index
@@ -565,90 +493,32 @@ class EventTimeline(ScrollView, can_focus=True):
         if index is not None and event is not None:
             self.post_message(self.EventSelected(self, event, index))
 
-    async def _on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or offset.y < self.HEADER_ROWS:
-            return
-        row = round(self.scroll_y) + offset.y - self.HEADER_ROWS
-        if 0 <= row < len(self._rows):
-            self.move_cursor(row)
-            self.action_select_cursor()
-
     # ── rendering ─────────────────────────────────────────────────────────────────────────
-
-    def _after_rows_changed(self) -> None:
-        self._update_virtual_size()
-        self.refresh()
-        if self.is_mounted:
-            self._scroll_to_cursor()
-        self._post_cursor()
-
-    def _update_virtual_size(self) -> None:
-        rows = max(len(self._rows), 1)  # the empty-state line
-        self.virtual_size = Size(self.scrollable_content_region.width, rows + self.HEADER_ROWS)
-
-    def _on_resize(self, event: events.Resize) -> None:
-        self._update_virtual_size()
-        self._scroll_to_cursor()
 
     def _invalidate(self) -> None:
         self._drop_styles()
         self._layouts.clear()
         self.refresh()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._drop_styles()
-
-    def watch_has_focus(self, has_focus: bool) -> None:
-        super().watch_has_focus(has_focus)
-        self._drop_styles()
-
     def _drop_styles(self) -> None:
-        self._lines.clear()
-        self._styles = None
+        super()._drop_styles()
         self._derived_styles.clear()
 
     def _get_styles(self) -> dict[str, Style]:
         if self._styles is None:
-            get = self.get_component_rich_style
-            styles = {
-                name: get(f"timeline--{name}")
-                for name in ("info", "header", "cursor", "muted", "alert")
-            }
+            styles = super()._get_styles()
             for lane in Lane:
-                styles[lane.value] = get(f"timeline--lane-{lane.value}")
-            styles["base"] = self.rich_style
-            self._styles = styles
-        return self._styles
+                styles[lane.value] = self.get_component_rich_style(f"timeline--lane-{lane.value}")
+        return super()._get_styles()
 
-    def _layout(self, width: int) -> tuple[Column, ...]:
-        layout = self._layouts.get(width)
-        if layout is None:
-            layout = self._layouts[width] = plan_columns(width, self._natural)
-        return layout
+    def _plan(self, width: int) -> tuple[Column, ...]:
+        return plan_columns(width, self._natural)
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if y < self.HEADER_ROWS:
-            key: tuple[object, ...] = ("head", y, width, self._filter, len(self._rows))
-            strip = self._lines.get(key)
-            if strip is None:
-                strip = self._render_info(width) if y == 0 else self._render_header(width)
-                self._lines[key] = strip
-            return strip
-        row = round(self.scroll_y) + y - self.HEADER_ROWS
-        if row >= len(self._rows):
-            if row == 0:
-                return self._render_empty(width)
-            return Strip.blank(width, self._get_styles()["base"])
-        index = self._rows[row]
-        selected = row == self._cursor
-        key = ("row", index, width, selected)
-        strip = self._lines.get(key)
-        if strip is None:
-            strip = self._lines[key] = self._render_row(index, width, selected)
-        return strip
+    def _head_key(self, y: int, width: int) -> tuple[object, ...]:
+        return ("head", y, width, self._filter, len(self._rows))
+
+    def _render_head(self, y: int, width: int) -> Strip:
+        return self._render_info(width) if y == 0 else self._render_header(width, _HEADERS, "bar")
 
     def _render_info(self, width: int) -> Strip:
         styles = self._get_styles()
@@ -675,37 +545,20 @@ class EventTimeline(ScrollView, can_focus=True):
             text += " · " + fitting
         return Strip([Segment(fit(text, width), styles["info"])], width)
 
-    def _render_header(self, width: int) -> Strip:
-        styles = self._get_styles()
-        style = styles["header"]
-        segments = [Segment(" ", style)]
-        x = 1
+    def _special_header(self, column: Column) -> str:
+        """The bar's column: the time axis from its start to its end."""
         analysis = self._analysis
-        for column in self._layout(width):
-            if column.x > x:
-                segments.append(Segment(" " * (column.x - x), style))
-            if column.key == "bar":
-                left = format_clock(analysis.axis_start) if analysis else ""
-                right = format_clock(analysis.axis_end) if analysis else ""
-                room = column.width - len(left) - len(right)
-                text = left + " " * room + right if room >= 1 else fit("Timeline", column.width)
-            else:
-                names = _HEADERS[column.key]
-                name = next((n for n in names if len(n) <= column.width), names[-1])
-                text = fit(name, column.width, align=column.align)
-            segments.append(Segment(text, style))
-            x = column.x + column.width
-        return Strip(segments).adjust_cell_length(width, style)
+        left = format_clock(analysis.axis_start) if analysis else ""
+        right = format_clock(analysis.axis_end) if analysis else ""
+        room = column.width - len(left) - len(right)
+        return left + " " * room + right if room >= 1 else fit("Timeline", column.width)
 
-    def _render_empty(self, width: int) -> Strip:
-        styles = self._get_styles()
+    def empty_message(self) -> str:
         if self._call is None:
-            message = "No call loaded."
-        elif not self._call.events:
-            message = "This call has no events."
-        else:
-            message = f"No events match “{safe_text(self._filter)}”."
-        return Strip([Segment(fit("  " + message, width), styles["muted"])], width)
+            return "No call loaded."
+        if not self._call.events:
+            return "This call has no events."
+        return f"No events match “{safe_text(self._filter)}”."
 
     def _render_row(self, index: int, width: int, selected: bool) -> Strip:
         assert self._call is not None and self._analysis is not None
@@ -754,19 +607,7 @@ class EventTimeline(ScrollView, can_focus=True):
             pieces.append((fit(text, column.width, align=column.align), style))
         if x < width:
             pieces.append((" " * (width - x), base))
-        # Fewer, longer segments make every later crop and filter of the line cheaper.
-        segments: list[Segment] = []
-        run: list[str] = []
-        run_style = base
-        for text, style in pieces:
-            if style is not run_style:
-                if run:
-                    segments.append(Segment("".join(run), run_style))
-                run, run_style = [], style
-            run.append(text)
-        segments.append(Segment("".join(run), run_style))
-        strip = Strip(segments, x if x > width else width)
-        return strip if x <= width else strip.crop(0, width)
+        return joined(pieces, width, x)
 
     def _duration_text(self, index: int, event: CallEvent) -> str:
         if event.duration is not None:
