@@ -397,14 +397,15 @@ class CccClient:
         mono, multi = results
         if isinstance(mono, BaseException):
             raise mono
-        found = v2020.parse_recordings(mono)
+        channels: tuple[Recording, ...] = ()
         if isinstance(multi, BaseException):
             # Multi-channel recording is an option of the instance: its absence is not a failure.
             if not isinstance(multi, CccError) or multi.retryable:
                 raise multi
             log.debug("no multi-channel recordings for %s: %s", contact_id, multi.code)
         else:
-            found += v2020.parse_recordings(multi)
+            channels = v2020.parse_recordings(multi)
+        found = _distinct_recordings(v2020.parse_recordings(mono), channels)
         for recording in found:
             if recording.file_name:
                 self._recording_contacts[(instance, recording.file_name)] = (
@@ -983,6 +984,50 @@ def _records_params_2020(
         contact_types=types,
         dispositions=[_DISPOSITIONS_2020.get(d.strip(), d.strip()) for d in dispositions],
         order=order,
+    )
+
+
+def _distinct_recordings(
+    mono: Sequence[Recording], channels: Sequence[Recording]
+) -> tuple[Recording, ...]:
+    """Each recording once: a multi-channel one per (file, channel), standing in the mono
+    listing's place for the same file (it carries the channel and the holds; fields it lacks are
+    taken from the mono entry); a mono file listed twice, or without a name twice alike, once."""
+    by_file: dict[str, list[Recording]] = {}
+    seen: set[tuple[str, str]] = set()
+    for rec in channels:
+        key = (rec.file_name, rec.channel)
+        if key in seen:
+            continue
+        seen.add(key)
+        by_file.setdefault(rec.file_name, []).append(rec)
+    found: list[Recording] = []
+    placed: set[str] = set()
+    kept_mono: set[Recording] = set()
+    for rec in mono:
+        if rec.file_name in by_file:
+            if rec.file_name not in placed:
+                placed.add(rec.file_name)
+                found.extend(_filled(c, rec) for c in by_file[rec.file_name])
+        elif rec not in kept_mono and not (rec.file_name and rec.file_name in placed):
+            kept_mono.add(rec)
+            placed.add(rec.file_name)
+            found.append(rec)
+    for name, recs in by_file.items():
+        if name not in placed:
+            found.extend(recs)
+    return tuple(found)
+
+
+def _filled(channel: Recording, mono: Recording) -> Recording:
+    """A multi-channel entry with the fields it leaves empty taken from the same file's mono one."""
+    return replace(
+        channel,
+        contact_id=channel.contact_id or mono.contact_id,
+        agent_id=channel.agent_id or mono.agent_id,
+        agent_name=channel.agent_name or mono.agent_name,
+        start=channel.start or mono.start,
+        duration=channel.duration if channel.duration is not None else mono.duration,
     )
 
 
