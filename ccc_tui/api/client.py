@@ -905,18 +905,6 @@ def _private_headers_class() -> type[httpx.Headers]:
     return PrivateHeaders
 
 
-# 2017 ListCallDetailRecords values (what `calls/query.py` asks for) → their 2020-07-01 names.
-_CONTACT_TYPES_2020 = {
-    "inbound": "INBOUND",
-    "outbound": "OUTBOUND",
-    "back2back": "BACK2BACK",
-    "predictivedial": "PREDICTIVE",
-    "predictive": "PREDICTIVE",
-    "privacydial": "PRIVACY_DIAL",
-    "privacy_dial": "PRIVACY_DIAL",
-    "internal": "INTERNAL",
-    "conference": "CONFERENCE",
-}
 _DISPOSITIONS_2020 = {
     "AbandonedInContactFlow": "AbandonedInIVR",
     "AbandonedRing": "AbandonedInRing",
@@ -924,8 +912,6 @@ _DISPOSITIONS_2020 = {
     "OneStepTransfer": "ForwardToOutsideNumber",
 }
 _PHONE_RE = re.compile(r"^\+?[\d\-() ]+$")
-_INBOUND_ONLY = frozenset({"INBOUND"})
-_OUTBOUND_ONLY = frozenset({"OUTBOUND", "PREDICTIVE", "BACK2BACK", "PRIVACY_DIAL"})
 
 
 def _records_params_2020(
@@ -946,14 +932,15 @@ def _records_params_2020(
 
     - contact types and dispositions: the 2017 names become the 2020 ones (2020 names pass).
     - criteria (the customer's number, or a name): a number is `Number`; a name is taken for an
-      agent, `AgentId` (2.0 agent ids are `name@instance`).
+      agent, `AgentId` (2.0 agent ids are `name@instance`). The search sends no name on 2.0: it
+      checks names on the rows (agent or skill group, `Query.for_version`).
     - phone_number (the call center's own line): `Number` when there is no customer number;
       beside one, the direction decides which end each is (`CallingNumber` / `CalledNumber`);
-      with no single direction the line cannot be sent as well, and is left out.
+      with no single direction the line cannot be sent as well, and is left out (the search
+      checks it on the rows instead).
     - with_recording has no 2.0 filter: the rows' `RecordingReady` says it.
     """
-    types = [_CONTACT_TYPES_2020.get(t.strip().lower(), t.strip().upper()) for t in contact_types]
-    wanted = frozenset(t for t in types if t)
+    types = v2020.contact_types(contact_types)
     number = criteria.strip() if criteria and _PHONE_RE.match(criteria.strip()) else None
     agent = None
     if criteria and criteria.strip() and number is None:
@@ -962,11 +949,13 @@ def _records_params_2020(
     line = phone_number.strip() if phone_number and phone_number.strip() else None
     calling = called = None
     if number and line:
-        if wanted and wanted <= _INBOUND_ONLY:
+        end = v2020.line_end(types)
+        if end == "called":
             calling, called, number = number, line, None
-        elif wanted and wanted <= _OUTBOUND_ONLY:
+        elif end == "calling":
             calling, called, number = line, number, None
         else:
+            # The search checks the line on the rows (`Query.line_on_rows`) and says so.
             log.debug("ListCallDetailRecordsV2 has one Number: the line filter is left out")
     elif line:
         number = line
