@@ -321,7 +321,7 @@ def test_mixed_results_keep_order_and_report_the_worst_exit(
     )
     assert code == 3
     assert out == ""
-    assert err.count("NotExist.Instance") == 2
+    assert err.count("Neither the 2017-07-05 nor the 2020-07-01 API") == 2
 
 
 def _wait_for_port(port: int, timeout: float = 15.0) -> None:
