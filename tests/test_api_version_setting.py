@@ -102,6 +102,44 @@ def test_the_context_shows_the_known_version() -> None:
     assert api_version_label(versions.V2017) == "API 2017"
 
 
+async def test_the_context_bar_shows_the_version_once_auto_has_decided_it() -> None:
+    """No version at launch (auto, never asked): the bar shows it after the first request decides
+    it, by asking the client (no message from below the TUI), then stops asking."""
+    from textual.app import App, ComposeResult
+
+    from ccc_tui.profiles.context import AppContext
+    from ccc_tui.tui.widgets.context_bar import ContextBar
+
+    fake = FakeCcc()
+    client = CccClient(
+        KEY,
+        endpoint="https://ccc.cn-shanghai.aliyuncs.com",
+        instance_id=NEW,
+        transport=httpx.MockTransport(fake),
+        api_version=versions.AUTO,
+    )
+    context = AppContext(instance_id=NEW, label="prod · cn-shanghai")
+    assert context.with_api_version(None) is context
+
+    class Host(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.client = client
+
+        def compose(self) -> ComposeResult:
+            yield ContextBar(context, "Find calls")
+
+    async with client, Host().run_test(size=(120, 10)) as pilot:
+        bar = pilot.app.query_one(ContextBar)
+        await pilot.pause(2 * ContextBar.VERSION_POLL)
+        assert "CCC 2.0" not in str(bar.render()) and bar._version_timer is not None
+        await client.list_call_detail_records(page_size=1)  # decides: 2020-07-01
+        await pilot.pause(2 * ContextBar.VERSION_POLL)
+        assert "CCC 2.0" in str(bar.render()) and bar._version_timer is None
+        bar.set_context(context)  # the app's context (zone changes) does not forget it
+        assert bar.context.api_version == versions.V2020 and bar._version_timer is None
+
+
 # ---- commands on a 2.0 instance -------------------------------------------------------------------
 
 

@@ -444,6 +444,34 @@ async def test_an_instance_without_multi_channel_recordings_still_lists_the_mono
     assert [r.file_name for r in recordings] == ["job-1234567890.wav"]
 
 
+async def test_each_recording_is_listed_once_and_a_multi_channel_one_once_per_channel() -> None:
+    """The same file in both listings is one recording (the multi-channel entry, which has the
+    channel and the holds); a file recorded on two channels is two; a repeated entry is one."""
+    fake = FakeCcc()
+    second = {**MONO[0], "FileName": "job-1234567890-b.wav", "AgentName": "Bob"}
+    mono = [MONO[0], second, second]
+    shared = {**MULTI[0], "FileName": MONO[0]["FileName"], "StartTime": T0 + 20_000}
+    del shared["Duration"]
+    multi = [
+        {**shared, "AgentChannelId": "ch-1"},
+        {**shared, "AgentChannelId": "ch-2"},
+        {**shared, "AgentChannelId": "ch-2"},
+        {**MULTI[0], "FileName": "job-1234567890-only.wav"},
+    ]
+    fake.overrides["ListMonoRecordings"] = [httpx.Response(200, json=envelope(mono))]
+    fake.overrides["ListMultiChannelRecordings"] = [httpx.Response(200, json=envelope(multi))]
+    async with client_for(fake) as client:
+        recordings = await client.list_recordings(CONTACT)
+    assert [(r.file_name, r.channel) for r in recordings] == [
+        ("job-1234567890.wav", "ch-1"),
+        ("job-1234567890.wav", "ch-2"),
+        ("job-1234567890-b.wav", ""),
+        ("job-1234567890-only.wav", "ch-2"),
+    ]
+    assert recordings[0].duration == 60  # the mono entry's, which the channel entry lacks
+    assert recordings[0].hold_segments and recordings[2].agent_name == "Bob"
+
+
 async def test_download_links_are_fetched_by_contact_id() -> None:
     fake = FakeCcc()
     async with client_for(fake) as client:

@@ -89,7 +89,7 @@ def test_an_unknown_instance_is_a_setup_failure(monkeypatch: pytest.MonkeyPatch)
     with running_emulator(key_pairs={KEY_ID: SECRET}) as url:
         code, text = run(["--endpoint", url, "--instance-id", "no-such-instance"])
     assert code == 3, text
-    assert marks(text)["instance"] == "✗" and "NotExists.InstanceId" in text
+    assert marks(text)["instance"] == "✗" and "Neither the 2017-07-05 nor the 2020-07-01 API" in text
     assert "request id:" in text
 
 

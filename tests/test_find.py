@@ -130,3 +130,52 @@ def test_find_and_show_check_their_fetch_flags_alike(
 ) -> None:
     code, out, err = run_cli([*command, "--demo", *flags], capsys)
     assert (code, out) == (2, "") and message in err
+
+# ---- the 2.0 demo instance -------------------------------------------------------------------
+
+
+def _showcase_day() -> str:
+    from ccc_tui.emulator.showcase import showcase_day
+
+    return showcase_day(Dataset().anchor).isoformat()
+
+
+def _json_rows(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[list[dict], str]:  # type: ignore[type-arg]
+    code, out, err = run_cli(["find", *args, "--json"], capsys)
+    assert code == 0, err
+    return [json.loads(line) for line in out.splitlines()], err
+
+
+@pytest.mark.parametrize("words", ["投诉处理组 abandoned", "rec in", "王伟 in"])
+def test_find_on_the_2020_demo_instance_finds_what_2017_finds(
+    words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same words on the demo's two instances find the same calls (2.0 ids are job-…); the
+    2.0 rows have every 2017 key, plus their own; the name is checked on the rows on 2.0."""
+    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID_2020
+    from ccc_tui.emulator.ids import job_id
+
+    query = f"{_showcase_day()} {words}"
+    old, _ = _json_rows([query, "--demo"], capsys)
+    new, err = _json_rows([query, "--demo", "--instance-id", DEMO_INSTANCE_ID_2020], capsys)
+    assert old and [r["contact_id"] for r in new] == [job_id(r["contact_id"]) for r in old]
+    assert set(old[0]) < set(new[0])
+    assert {"recording_ready", "release_initiator", "call_ids", "agent_ids"} <= set(new[0])
+    if "rec" in words:
+        assert all(r["recording_ready"] for r in new) and all(r["recordings"] for r in old)
+    else:
+        assert "(checked on the rows)" in err
+
+
+def test_find_summary_on_the_2020_demo_instance(capsys: pytest.CaptureFixture[str]) -> None:
+    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID_2020
+
+    query = f"{_showcase_day()} 投诉处理组 abandoned"
+    args = ["find", query, "--summary", "--json", "--demo"]
+    code, old, _ = run_cli(args, capsys)
+    assert code == 0
+    code, new, err = run_cli([*args, "--instance-id", DEMO_INSTANCE_ID_2020], capsys)
+    assert code == 0, err
+    old_summary, new_summary = json.loads(old), json.loads(new)
+    assert new_summary["total"] == old_summary["total"] > 0
+    assert new_summary["by_skill_group"] == old_summary["by_skill_group"]

@@ -43,8 +43,7 @@ def test_login_checks_the_key_with_a_signed_call_and_stores_it(
     feed(monkeypatch, f"{KEY_ID}\n{SECRET}\n")
     assert cli(["login", "--profile", "emu", "--endpoint", emulator]) == 0
     out, err = capsys.readouterr()
-    # Both demo instances of the 2017 API and the 2020-07-01 one (auto asks both listings).
-    assert "Verified ****0007: it sees 3 CCC instance(s)." in out
+    assert "Verified ****0007: it sees 3 CCC instance(s)." in out  # two 2017-07-05, one 2.0
     assert "sees 3 instances; pass --instance-id" in err  # no terminal: not guessed
     entry = json.loads(memory_keyring.store[("ccc-tui", "emu")])
     assert entry["access_key_id"] == KEY_ID and entry["access_key_secret"] == SECRET

@@ -11,9 +11,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ccc_tui.api import versions
 from ccc_tui.api.catalogue import DISPOSITIONS_2017
+from ccc_tui.api.client import _records_params_2020
+from ccc_tui.api.models import CallFacts, CallRecord
 from ccc_tui.api.v2017 import call_records_params
-from ccc_tui.calls.query import MAX_WINDOW, OUTCOME_WORDS, Query, QueryError, parse_query
+from ccc_tui.calls.query import (
+    MAX_WINDOW,
+    OUTCOME_WORDS,
+    Query,
+    QueryError,
+    has_recording,
+    parse_query,
+)
 from ccc_tui.calls.zone import to_local
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -191,3 +201,93 @@ def test_what_describe_shows_is_what_is_sent(words: list[str], tz: ZoneInfo | No
     )
     for name in query.post_names:
         assert name in shown
+
+
+# ---- on a 2020-07-01 instance ----------------------------------------------------------------
+
+
+def v2(text: str) -> Query:
+    return q(text).for_version(versions.V2020)
+
+
+def row_2020(**facts: object) -> CallRecord:
+    fields: dict[str, object] = {
+        "agent_names": ("Kevin Wang",),
+        "skill_group_names": ("投诉处理组",),
+        "calling_number": "13957106245",
+        "called_number": "4008001234",
+    }
+    for key in list(facts):
+        if key in fields:
+            fields[key] = facts.pop(key)
+    defaults: dict[str, object] = {
+        "agent_ids": ("kevin.wang@ccc-demo-2020",),
+        "skill_group_ids": ("complaints@ccc-demo-2020",),
+        "recording_ready": False,
+    }
+    return CallRecord(
+        contact_id="job-1",
+        facts=CallFacts(**{**defaults, **facts}),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_the_rec_filter_reads_recording_ready_on_2020_rows() -> None:
+    query = v2("rec")
+    assert query.matches(row_2020(recording_ready=True))
+    assert not query.matches(row_2020(recording_ready=False))
+    assert not query.matches(row_2020(recording_ready=None))
+    assert has_recording(row_2020(recording_ready=True))
+    assert q("rec").matches(row_2020(recording_ready=True))  # the same words on either version
+
+
+def test_on_2020_every_name_is_checked_on_the_rows_against_names_and_ids() -> None:
+    query = v2("投诉处理组 abandoned")
+    assert query.criteria == "" and "criteria" not in query.api_params()
+    assert query.post_names == ("投诉处理组",) and query.has_post_filters
+    assert "agent or group “投诉处理组” (checked on the rows)" in query.describe()
+    assert query.matches(row_2020())
+    assert v2("kevin").matches(row_2020()) and v2("complaints").matches(row_2020())
+    assert not v2("售后服务组").matches(row_2020())
+    assert q("投诉处理组").criteria == "投诉处理组"  # 2017 sends it as Criteria
+    assert q("投诉处理组").for_version(None).criteria == "投诉处理组"
+
+
+def test_on_2020_a_line_beside_a_number_without_a_direction_is_checked_on_the_rows() -> None:
+    query = v2("13957106245 line:4008001234")
+    assert query.line_on_rows and "phone_number" not in query.api_params()
+    assert "line 4008001234 (checked on the rows)" in query.describe()
+    assert query.matches(row_2020())
+    assert not query.matches(row_2020(called_number="80315543"))
+    inbound = v2("in 13957106245 line:4008001234")
+    assert not inbound.line_on_rows and inbound.api_params()["phone_number"] == "4008001234"
+    assert not q("13957106245 line:4008001234").line_on_rows  # 2017 has both filters
+
+
+@FAST
+@given(st.lists(WORDS, max_size=8))
+def test_on_2020_what_describe_shows_is_what_is_sent(words: list[str]) -> None:
+    try:
+        query = v2(" ".join(words))
+    except QueryError:
+        return
+    if query.contact_id:
+        return
+    shown = query.describe()
+    sent = _records_params_2020(
+        "ccc-test", page_number=1, page_size=100, **{
+            "start": None, "stop": None, "phone_number": None, "criteria": None,
+            "contact_types": (), "dispositions": (), "contact_id": None, "order": None,
+            **{k: v for k, v in query.api_params().items() if k != "with_recording"},
+        },
+    )  # fmt: skip
+    assert "AgentId" not in sent
+    for key in ("Number", "CallingNumber", "CalledNumber"):
+        if key in sent:
+            assert sent[key] in shown
+    if query.line:
+        assert f"line {query.line}" in shown
+        sent_line = query.line in (sent.get(k) for k in ("Number", "CallingNumber", "CalledNumber"))
+        assert sent_line != query.line_on_rows
+    for name in query.names:
+        assert f"“{name}”" in shown and name in query.post_names

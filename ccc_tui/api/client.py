@@ -397,14 +397,15 @@ class CccClient:
         mono, multi = results
         if isinstance(mono, BaseException):
             raise mono
-        found = v2020.parse_recordings(mono)
+        channels: tuple[Recording, ...] = ()
         if isinstance(multi, BaseException):
             # Multi-channel recording is an option of the instance: its absence is not a failure.
             if not isinstance(multi, CccError) or multi.retryable:
                 raise multi
             log.debug("no multi-channel recordings for %s: %s", contact_id, multi.code)
         else:
-            found += v2020.parse_recordings(multi)
+            channels = v2020.parse_recordings(multi)
+        found = _distinct_recordings(v2020.parse_recordings(mono), channels)
         for recording in found:
             if recording.file_name:
                 self._recording_contacts[(instance, recording.file_name)] = (
@@ -904,18 +905,6 @@ def _private_headers_class() -> type[httpx.Headers]:
     return PrivateHeaders
 
 
-# 2017 ListCallDetailRecords values (what `calls/query.py` asks for) → their 2020-07-01 names.
-_CONTACT_TYPES_2020 = {
-    "inbound": "INBOUND",
-    "outbound": "OUTBOUND",
-    "back2back": "BACK2BACK",
-    "predictivedial": "PREDICTIVE",
-    "predictive": "PREDICTIVE",
-    "privacydial": "PRIVACY_DIAL",
-    "privacy_dial": "PRIVACY_DIAL",
-    "internal": "INTERNAL",
-    "conference": "CONFERENCE",
-}
 _DISPOSITIONS_2020 = {
     "AbandonedInContactFlow": "AbandonedInIVR",
     "AbandonedRing": "AbandonedInRing",
@@ -923,8 +912,6 @@ _DISPOSITIONS_2020 = {
     "OneStepTransfer": "ForwardToOutsideNumber",
 }
 _PHONE_RE = re.compile(r"^\+?[\d\-() ]+$")
-_INBOUND_ONLY = frozenset({"INBOUND"})
-_OUTBOUND_ONLY = frozenset({"OUTBOUND", "PREDICTIVE", "BACK2BACK", "PRIVACY_DIAL"})
 
 
 def _records_params_2020(
@@ -945,14 +932,15 @@ def _records_params_2020(
 
     - contact types and dispositions: the 2017 names become the 2020 ones (2020 names pass).
     - criteria (the customer's number, or a name): a number is `Number`; a name is taken for an
-      agent, `AgentId` (2.0 agent ids are `name@instance`).
+      agent, `AgentId` (2.0 agent ids are `name@instance`). The search sends no name on 2.0: it
+      checks names on the rows (agent or skill group, `Query.for_version`).
     - phone_number (the call center's own line): `Number` when there is no customer number;
       beside one, the direction decides which end each is (`CallingNumber` / `CalledNumber`);
-      with no single direction the line cannot be sent as well, and is left out.
+      with no single direction the line cannot be sent as well, and is left out (the search
+      checks it on the rows instead).
     - with_recording has no 2.0 filter: the rows' `RecordingReady` says it.
     """
-    types = [_CONTACT_TYPES_2020.get(t.strip().lower(), t.strip().upper()) for t in contact_types]
-    wanted = frozenset(t for t in types if t)
+    types = v2020.contact_types(contact_types)
     number = criteria.strip() if criteria and _PHONE_RE.match(criteria.strip()) else None
     agent = None
     if criteria and criteria.strip() and number is None:
@@ -961,11 +949,13 @@ def _records_params_2020(
     line = phone_number.strip() if phone_number and phone_number.strip() else None
     calling = called = None
     if number and line:
-        if wanted and wanted <= _INBOUND_ONLY:
+        end = v2020.line_end(types)
+        if end == "called":
             calling, called, number = number, line, None
-        elif wanted and wanted <= _OUTBOUND_ONLY:
+        elif end == "calling":
             calling, called, number = line, number, None
         else:
+            # The search checks the line on the rows (`Query.line_on_rows`) and says so.
             log.debug("ListCallDetailRecordsV2 has one Number: the line filter is left out")
     elif line:
         number = line
@@ -983,6 +973,50 @@ def _records_params_2020(
         contact_types=types,
         dispositions=[_DISPOSITIONS_2020.get(d.strip(), d.strip()) for d in dispositions],
         order=order,
+    )
+
+
+def _distinct_recordings(
+    mono: Sequence[Recording], channels: Sequence[Recording]
+) -> tuple[Recording, ...]:
+    """Each recording once: a multi-channel one per (file, channel), standing in the mono
+    listing's place for the same file (it carries the channel and the holds; fields it lacks are
+    taken from the mono entry); a mono file listed twice, or without a name twice alike, once."""
+    by_file: dict[str, list[Recording]] = {}
+    seen: set[tuple[str, str]] = set()
+    for rec in channels:
+        key = (rec.file_name, rec.channel)
+        if key in seen:
+            continue
+        seen.add(key)
+        by_file.setdefault(rec.file_name, []).append(rec)
+    found: list[Recording] = []
+    placed: set[str] = set()
+    kept_mono: set[Recording] = set()
+    for rec in mono:
+        if rec.file_name in by_file:
+            if rec.file_name not in placed:
+                placed.add(rec.file_name)
+                found.extend(_filled(c, rec) for c in by_file[rec.file_name])
+        elif rec not in kept_mono and not (rec.file_name and rec.file_name in placed):
+            kept_mono.add(rec)
+            placed.add(rec.file_name)
+            found.append(rec)
+    for name, recs in by_file.items():
+        if name not in placed:
+            found.extend(recs)
+    return tuple(found)
+
+
+def _filled(channel: Recording, mono: Recording) -> Recording:
+    """A multi-channel entry with the fields it leaves empty taken from the same file's mono one."""
+    return replace(
+        channel,
+        contact_id=channel.contact_id or mono.contact_id,
+        agent_id=channel.agent_id or mono.agent_id,
+        agent_name=channel.agent_name or mono.agent_name,
+        start=channel.start or mono.start,
+        duration=channel.duration if channel.duration is not None else mono.duration,
     )
 
 

@@ -169,6 +169,39 @@ def call_records_params(
     return params
 
 
+# 2017 ListCallDetailRecords ContactType values (what `calls/query.py` asks for) → 2020 names.
+CONTACT_TYPES_FROM_2017 = {
+    "inbound": "INBOUND",
+    "outbound": "OUTBOUND",
+    "back2back": "BACK2BACK",
+    "predictivedial": "PREDICTIVE",
+    "predictive": "PREDICTIVE",
+    "privacydial": "PRIVACY_DIAL",
+    "privacy_dial": "PRIVACY_DIAL",
+    "internal": "INTERNAL",
+    "conference": "CONFERENCE",
+}
+_INBOUND_ONLY = frozenset({"INBOUND"})
+_OUTBOUND_ONLY = frozenset({"OUTBOUND", "PREDICTIVE", "BACK2BACK", "PRIVACY_DIAL"})
+
+
+def contact_types(values: Sequence[str]) -> list[str]:
+    """ContactType values, 2017 or 2020 names, as ContactTypeList wants them (2020 names)."""
+    return [CONTACT_TYPES_FROM_2017.get(v.strip().lower(), v.strip().upper()) for v in values]
+
+
+def line_end(values: Sequence[str]) -> str | None:
+    """Beside the customer's number, which end of the call the call center's own line is, by the
+    directions asked for: "called" (inbound only), "calling" (outbound only), or None when they do
+    not say (ListCallDetailRecordsV2 has one `Number`: the line cannot be sent beside it)."""
+    wanted = frozenset(t for t in contact_types(values) if t)
+    if wanted and wanted <= _INBOUND_ONLY:
+        return "called"
+    if wanted and wanted <= _OUTBOUND_ONLY:
+        return "calling"
+    return None
+
+
 def json_list(values: Sequence[str]) -> str:
     """A list filter as 2020-07-01 wants it: a JSON-array string (`["INBOUND"]`); "" when empty."""
     kept = [v.strip() for v in values if v and v.strip()]

@@ -19,6 +19,12 @@ What the user has, in any order (case does not matter):
   `oldest` flips the order (newest first otherwise).
 - a **ContactId** alone (`1096645650`, `job-…`): reported as such — the screen opens that call.
 
+On a 2020-07-01 instance (`Query.for_version`) the same words ask ListCallDetailRecordsV2, which
+has no name filter (its `AgentId` is an agent's id, and a name may be a skill group's): every name
+is checked on the rows, against their agents' and skill groups' names and ids. A customer's number
+and a line without a single direction cannot both be sent (one `Number`): the line is checked on
+the rows. `rec` reads the rows' `RecordingReady`.
+
 `Query.describe()` is built from the very values `Query.api_params()` sends, so what the user reads
 under the input is what is asked of the service.
 """
@@ -31,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
+from ccc_tui.api import v2020, versions
 from ccc_tui.api.catalogue import DISPOSITIONS_2017
 from ccc_tui.api.models import CallRecord
 from ccc_tui.calls.text import safe_text
@@ -45,6 +52,7 @@ __all__ = [
     "POINT_MARGIN",
     "Query",
     "QueryError",
+    "has_recording",
     "parse_query",
     "parse_when",
 ]
@@ -142,18 +150,42 @@ class Query:
     recorded_only: bool = False
     order: Literal["DESC", "ASC"] = "DESC"
     contact_id: str = ""  # the input was a ContactId: open that call instead of searching
+    # The instance's CCC API version when known ("": 2017-07-05's filters): see the docstring.
+    api_version: str = ""
+
+    def for_version(self, version: str | None) -> Query:
+        """The same query as the instance's API version (None: not known yet) can answer it."""
+        return replace(self, api_version=version or "")
 
     # -- what is sent --
 
     @property
+    def names_on_rows(self) -> bool:
+        """Every name is checked on the rows: the 2020-07-01 API has no name filter."""
+        return self.api_version == versions.V2020
+
+    @property
     def criteria(self) -> str:
-        """Criteria: the number when there is one, else the first name."""
-        return self.number or (self.names[0] if self.names else "")
+        """Criteria: the number when there is one, else the first name (2017-07-05 only)."""
+        if self.number or self.names_on_rows:
+            return self.number
+        return self.names[0] if self.names else ""
 
     @property
     def post_names(self) -> tuple[str, ...]:
         """Names the service cannot filter on at the same time (Criteria is one text)."""
-        return self.names[1:] if not self.number else self.names
+        return self.names if self.number or self.names_on_rows else self.names[1:]
+
+    @property
+    def line_on_rows(self) -> bool:
+        """The line is checked on the rows: on 2020-07-01 beside a customer's number, unless a
+        single direction says which end of the call each is."""
+        return bool(
+            self.api_version == versions.V2020
+            and self.number
+            and self.line
+            and v2020.line_end(self.contact_types) is None
+        )
 
     @property
     def dispositions(self) -> tuple[str, ...]:
@@ -171,7 +203,7 @@ class Query:
         params: dict[str, Any] = {"start": self.start, "stop": self.stop, "order": self.order}
         if self.criteria:
             params["criteria"] = self.criteria
-        if self.line:
+        if self.line and not self.line_on_rows:
             params["phone_number"] = self.line
         if self.contact_types:
             params["contact_types"] = self.contact_types
@@ -183,18 +215,23 @@ class Query:
 
     @property
     def has_post_filters(self) -> bool:
-        return bool(self.recorded_only or self.post_names)
+        return bool(self.recorded_only or self.post_names or self.line_on_rows)
 
     def matches(self, record: CallRecord) -> bool:
         """The filters the service cannot apply, checked on one of its rows."""
-        if self.recorded_only and not record.recordings:
+        if self.recorded_only and not has_recording(record):
             return False
-        for name in self.post_names:
-            folded = name.casefold()
-            if not any(
-                folded in n.casefold() for n in (*record.agent_names, *record.skill_group_names)
-            ):
-                return False
+        if self.line_on_rows and not _has_number(record, self.line):
+            return False
+        if self.post_names:
+            known = [*record.agent_names, *record.skill_group_names]
+            if self.names_on_rows and record.facts is not None:
+                known += [*record.facts.agent_ids, *record.facts.skill_group_ids]
+            folded_known = [n.casefold() for n in known]
+            for name in self.post_names:
+                folded = name.casefold()
+                if not any(folded in n for n in folded_known):
+                    return False
         return True
 
     def windows(self) -> tuple[tuple[datetime, datetime], ...]:
@@ -228,9 +265,9 @@ class Query:
             parts.append(" or ".join(types))
         if self.number:
             parts.append(f"number {_shown(self.number)}")
-        elif self.names:
-            parts.append(f"agent or group “{_shown(self.names[0])}”")
-        if self.line:
+        elif self.criteria:
+            parts.append(f"agent or group “{_shown(self.criteria)}”")
+        if params.get("phone_number"):
             parts.append(f"line {_shown(self.line)}")
         parts.append(self.window_text())
         if (count := len(self.windows())) > 1:
@@ -238,6 +275,8 @@ class Query:
         if self.outcomes:
             parts.append(" or ".join(o.replace("-", " ") for o in self.outcomes))
         checked = [f"agent or group “{_shown(n)}”" for n in self.post_names]
+        if self.line_on_rows:
+            checked.append(f"line {_shown(self.line)}")
         if self.recorded_only:
             checked.append("with a recording")
         if checked:
@@ -262,6 +301,22 @@ class Query:
                 f"{_day_word(last.date(), today)} {_clock(last)} {zone}"
             )
         return f"{self.time_label}: {text}" if self.time_label else text
+
+
+def has_recording(record: CallRecord) -> bool:
+    """Whether a row's call was recorded: its recordings (2017-07-05, listed with WithRecording)
+    or its RecordingReady (2020-07-01 rows list none)."""
+    return bool(record.recordings) or bool(record.facts and record.facts.recording_ready)
+
+
+def _has_number(record: CallRecord, number: str) -> bool:
+    """Whether either end of the call is `number` (or starts with it, as a prefix would)."""
+    wanted = number.lstrip("+")
+    return any(
+        n.strip().lstrip("+").startswith(wanted)
+        for n in (record.calling_number, record.called_number)
+        if n
+    )
 
 
 def _shown(value: str) -> str:
@@ -678,4 +733,3 @@ def _window(parts: _Parts, *, now: datetime, tz: tzinfo | None) -> tuple[datetim
     if stop - start > MAX_SPAN:
         raise QueryError("the window is longer than a year: search a shorter one")
     return start, stop, label
-

@@ -18,6 +18,8 @@ Async, no Textual; the search screen and `ccc-tui find` both drive it.
   garbled body, which the client does not retry, is a gap like any other failed page.
 - Each row carries its outcome read from the record alone, `outcome_of(None, record)`: the
   record's ContactDisposition (and its agent and skill group names), since a row has no events.
+- The query is asked as the instance's API version can answer it (`Query.for_version`: on
+  2020-07-01 names, and a line beside a number, are checked on the rows).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ccc_tui.api.errors import EXIT_CONFIG, CccError, InvalidRequestError
-from ccc_tui.api.models import CallRecord, Page
+from ccc_tui.api.models import CallFacts, CallRecord, Page
 from ccc_tui.calls.export import iso_utc
 from ccc_tui.calls.outcome import Outcome, outcome_of
 from ccc_tui.calls.query import Query
@@ -80,7 +82,32 @@ class Row:
             "satisfaction": r.satisfaction,
             "satisfaction_desc": r.satisfaction_desc,
             "release_reason": release_reason_of(r),
+            **(_facts_to_dict(r.facts) if r.facts is not None else {}),
         }
+
+
+def _facts_to_dict(facts: CallFacts) -> dict[str, Any]:
+    """What only a 2020-07-01 row says, beside the keys both versions share."""
+    return {
+        "recording_ready": facts.recording_ready,
+        "release_initiator": facts.release_initiator,
+        "early_media_state": facts.early_media_state,
+        "early_media_text": facts.early_media_text,
+        "caller_location": facts.caller_location,
+        "callee_location": facts.callee_location,
+        "established_time": iso_utc(facts.established),
+        "release_time": iso_utc(facts.released),
+        "ivr_seconds": facts.ivr_time,
+        "queue_seconds": facts.queue_time,
+        "ring_seconds": facts.ring_time,
+        "talk_seconds": facts.talk_time,
+        "held_seconds": facts.held_time,
+        "wait_seconds": facts.wait_time,
+        "transfer_count": facts.transfer_count,
+        "agent_ids": list(facts.agent_ids),
+        "skill_group_ids": list(facts.skill_group_ids),
+        "call_ids": list(facts.call_ids),
+    }
 
 
 def release_reason_of(record: CallRecord) -> str:
@@ -140,6 +167,8 @@ async def search(
 ) -> AsyncGenerator[Batch, None]:
     """The query's rows, a batch per page, in order. Stop iterating (or cancel) to stop fetching:
     the requests still in flight are cancelled. A ContactId query asks for that one call."""
+    if not query.api_version and not query.contact_id:
+        query = query.for_version(await client.version_for())
     params = query.api_params()
     if query.contact_id:
         page = await client.list_call_detail_records(page_number=1, page_size=1, **params)

@@ -18,6 +18,7 @@ from ccc_tui.calls.query import (
     OUTCOME_WORDS,
     Query,
     QueryError,
+    has_recording,
     parse_query,
 )
 from ccc_tui.calls.search import Gap, Row, search
@@ -60,12 +61,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "find",
         help="find calls by number, name, time and outcome (no UI)",
         description=(
-            "Find calls (ListCallDetailRecords), newest first. QUERY takes the words of the "
-            "search screen: a time (10:40, 14:00-15:30, today, yesterday, last 2h, 2024-05-01, "
+            "Find calls (ListCallDetailRecords; ListCallDetailRecordsV2 on a CCC 2.0 instance), "
+            "newest first. QUERY takes the words of the search screen: a time (10:40, 14:00-15:30, today, yesterday, last 2h, 2024-05-01, "
             "since 10:05), a customer's number, an agent or skill group name, line:NUMBER for "
             "the call center's own number, and filters (in, out, answered, abandoned, no-answer, "
             "overflow, transfer, rec, oldest). No time means the last hour. How the query was "
-            "understood goes to stderr. Exit codes: 0 calls found, 1 an API or network error "
+            "understood goes to stderr (on CCC 2.0 names are checked on the rows). Exit codes: "
+            "0 calls found, 1 an API or network error "
             "(rows already found are still printed; stderr says which part of the window is "
             "missing), 2 bad usage or an unreadable query, 3 missing or rejected credentials or "
             "configuration, 4 a ContactId query the instance does not know, 5 nothing found."
@@ -140,7 +142,6 @@ def run(args: argparse.Namespace) -> int:
     except QueryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Searching: {query.describe()}", file=sys.stderr)
     return asyncio.run(_find(args, query, tz))  # ctrl+c: the dispatcher's one line, 130
 
 
@@ -156,6 +157,10 @@ async def _find(args: argparse.Namespace, query: Query, tz: tzinfo | None) -> in
     found = 0
     async with client:
         try:
+            if not query.contact_id:
+                # What is sent depends on the instance's API version: known, or asked once.
+                query = query.for_version(await client.version_for())
+            print(f"Searching: {query.describe()}", file=sys.stderr, flush=True)
             iterator = search(client, query)
             try:
                 async for batch in iterator:
@@ -248,7 +253,7 @@ def _cells(row: Row, tz: tzinfo | None) -> list[str]:
         duration,
         safe_text(", ".join(r.agent_names), 30),
         safe_text(", ".join(r.skill_group_names), 24),
-        "rec" if r.recordings else "",
+        "rec" if has_recording(r) else "",
     ]
 
 

@@ -40,6 +40,12 @@ class AppContext:
         """The profile's display zone: the first of the `z` cycle."""
         return self.tz if self.home == "tz" else self.home
 
+    def with_api_version(self, version: str | None) -> AppContext:
+        """This context once the instance's API version is known (itself while it is not)."""
+        if not version or version == self.api_version:
+            return self
+        return replace(self, api_version=version)
+
     def zone_cycle(self) -> tuple[tzinfo | None, ...]:
         """The zones `z` steps through: the profile's, the machine's, UTC (each once)."""
         zones: list[tzinfo | None] = []

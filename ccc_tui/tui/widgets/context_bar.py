@@ -1,5 +1,9 @@
 """The top line: app name, what it is pointed at (profile / instance or DEMO, the CCC API version),
-and the time zone."""
+and the time zone.
+
+While the client's `auto` has not decided the instance's API version, the bar asks the client of
+its screen (or app) now and then, `client.known_version(instance)`, a lookup without I/O, and
+shows the version as soon as the first request has decided it; then it stops asking."""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from urllib.parse import urlsplit
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.dom import NoScreen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from ccc_tui.api import versions
@@ -44,20 +50,51 @@ class ContextBar(Static):
     }
     """
 
+    VERSION_POLL = 0.25  # seconds between looks at the client while the version is undecided
+
     def __init__(self, context: AppContext, title: str = "") -> None:
         super().__init__()
         self.context = context
         self.title = title
+        self._version_timer: Timer | None = None
+        self._started = False
 
     def on_mount(self) -> None:
+        self._started = True
         self.refresh_text()
+        self._watch_version()
 
     def on_resize(self) -> None:
         self.refresh_text()
 
     def set_context(self, context: AppContext) -> None:
+        if context.instance_id == self.context.instance_id:
+            context = context.with_api_version(self.context.api_version)  # keep what was learnt
         self.context = context
         self.refresh_text()
+        self._watch_version()
+
+    def _watch_version(self) -> None:
+        if self.context.api_version or not self._started or self._version_timer is not None:
+            return
+        self._version_timer = self.set_interval(self.VERSION_POLL, self._check_version)
+        self._check_version()
+
+    def _check_version(self) -> None:
+        try:
+            client = getattr(self.screen, "client", None) or getattr(self.app, "client", None)
+        except NoScreen:
+            client = None
+        # Only auto decides as requests go; an explicit version is in the context from the start.
+        deciding = getattr(client, "api_version", None) == versions.AUTO
+        known = getattr(client, "known_version", None) if deciding else None
+        version = known(self.context.instance_id or None) if callable(known) else None
+        if version and not self.context.api_version:
+            self.context = self.context.with_api_version(version)
+            self.refresh_text()
+        if (self.context.api_version or not callable(known)) and self._version_timer is not None:
+            self._version_timer.stop()  # decided, or nothing to ask (a new screen asks again)
+            self._version_timer = None
 
     def set_title(self, title: str) -> None:
         self.title = title
