@@ -16,7 +16,13 @@ from ccc_tui.api.models import Call, CallEvent, Recording
 from ccc_tui.calls.ivr import ended_line, ivr_steps, ivr_to_dicts
 from ccc_tui.calls.outcome import conflict, outcome_of, release_line
 from ccc_tui.calls.phases import phase_label, phase_summary
-from ccc_tui.calls.record import record_rows, record_to_dict
+from ccc_tui.calls.record import (
+    channel_label,
+    holds_text,
+    is_multi_channel,
+    record_rows,
+    record_to_dict,
+)
 from ccc_tui.calls.text import (
     cell_width,
     fit,
@@ -95,6 +101,11 @@ def _recording_to_dict(rec: Recording) -> dict[str, Any]:
         "start_time": iso_utc(rec.start),
         "duration": rec.duration,
         "file_description": rec.description,
+        "channel": rec.channel,
+        "hold_segments": [
+            {"start_time": iso_utc(start), "end_time": iso_utc(end)}
+            for start, end in rec.hold_segments
+        ],
     }
 
 
@@ -189,6 +200,7 @@ def _event_rows(call: Call, tz: tzinfo | None, language: str) -> list[list[str]]
 
 
 def _recording_rows(call: Call, tz: tzinfo | None) -> list[list[str]]:
+    channels = is_multi_channel(call.recordings)
     return [
         [
             safe_text(r.file_name, MAX_CELL),
@@ -197,9 +209,15 @@ def _recording_rows(call: Call, tz: tzinfo | None) -> list[list[str]]:
             format_duration(r.duration) if r.duration is not None else "",
             safe_text(r.contact_type, 16),
             safe_text(r.description, 40),
+            *((channel_label(r), holds_text(r)) if channels else ()),
         ]
         for r in call.recordings
     ]
+
+
+def _recording_header(call: Call) -> list[str]:
+    extra = ["CHANNEL", "HOLDS"] if is_multi_channel(call.recordings) else []
+    return [*RECORDING_HEADER, *extra]
 
 
 def _ivr_rows(call: Call, tz: tzinfo | None) -> list[list[str]]:
@@ -251,7 +269,7 @@ def render_text(call: Call, *, tz: tzinfo | None = None, language: str = "en") -
     lines.append("")
     lines.append(f"Recordings ({len(call.recordings)})")
     if call.recordings:
-        lines.extend(_table(RECORDING_HEADER, _recording_rows(call, tz)))
+        lines.extend(_table(_recording_header(call), _recording_rows(call, tz)))
     else:
         lines.append("  none")
     return "\n".join(lines)
@@ -302,5 +320,6 @@ def render_markdown(call: Call, *, tz: tzinfo | None = None, language: str = "en
     lines.append(f"### Recordings ({len(call.recordings)})")
     lines.append("")
     recs = _recording_rows(call, tz)
-    lines.extend(_md_table([h.title() for h in RECORDING_HEADER], recs) if recs else ["_none_"])
+    header = [h.title() for h in _recording_header(call)]
+    lines.extend(_md_table(header, recs) if recs else ["_none_"])
     return "\n".join(lines) + "\n"

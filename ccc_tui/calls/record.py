@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ccc_tui.api.models import Call, CallFacts
+from ccc_tui.api.models import Call, CallFacts, Recording
 from ccc_tui.calls.outcome import EARLY_MEDIA
 from ccc_tui.calls.phases import CallAnalysis, Phase, analyse, event_phase
 from ccc_tui.calls.text import format_clock, safe_text
@@ -26,10 +26,13 @@ __all__ = [
     "TOLERANCE",
     "DurationCheck",
     "call_ids_text",
+    "channel_label",
     "duration_checks",
     "durations_note",
     "early_media_line",
     "facts_line",
+    "holds_text",
+    "is_multi_channel",
     "record_rows",
     "record_times_line",
     "record_to_dict",
@@ -238,3 +241,32 @@ def record_to_dict(call: Call) -> dict[str, Any] | None:
             for c in duration_checks(call)
         ],
     }
+
+
+# --- multi-channel recordings ------------------------------------------------------------------
+
+
+def channel_label(recording: Recording) -> str:
+    """The recording's channel (AgentChannelId of a multi-channel recording), else "mono"."""
+    return safe_text(recording.channel, 40) or "mono"
+
+
+def holds_text(recording: Recording) -> str:
+    """When the customer was held, from the recording's start: "held 0:42–1:05, 2:10–2:20";
+    clock times when the recording has no start; "" without a hold."""
+    spans = []
+    for start, end in recording.hold_segments:
+        if recording.start is not None:
+            origin = recording.start
+            spans.append(
+                f"{format_clock((start - origin).total_seconds())}"
+                f"–{format_clock((end - origin).total_seconds())}"
+            )
+        else:
+            spans.append(f"{start:%H:%M:%S}–{end:%H:%M:%S}")
+    return f"held {', '.join(spans)}" if spans else ""
+
+
+def is_multi_channel(recordings: tuple[Recording, ...]) -> bool:
+    """Whether any recording of a call says its channel or holds (2020-07-01)."""
+    return any(r.channel or r.hold_segments for r in recordings)

@@ -53,6 +53,9 @@ def summary_text(
         text.append("\n")
         text.append("Record ", style="dim")
         text.append(facts)
+        if call.ivr_nodes:
+            count = len(call.ivr_nodes)
+            text.append(f" · IVR track {count} node{'' if count == 1 else 's'} (i)", style="dim")
     for note in (view.conflict, durations_note(call, view.analysis)):
         if note is not None:
             text.append("\n")
