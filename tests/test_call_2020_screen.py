@@ -65,6 +65,8 @@ async def test_a_transfer_keeps_the_pane_closed_until_asked(tmp_path: Path) -> N
         assert isinstance(dialog, CopiedDialog)
         assert dialog.text.count("\n") == 2 and "@10." in dialog.text
         assert "3 SIP Call-IDs" in dialog.what
+        titles = [c.title for c in screen.palette_commands()]
+        assert "Copy SIP Call-IDs" in titles
 
 
 async def test_a_failing_ivr_track_never_fails_the_call(tmp_path: Path) -> None:

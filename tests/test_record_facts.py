@@ -203,6 +203,12 @@ def test_a_call_that_left_the_ivr_for_a_queue_marks_no_node() -> None:
     assert ended_in_ivr(alone, track)
 
 
+def test_a_hang_up_node_followed_by_a_queue_is_not_where_the_call_ended() -> None:
+    track = (node(1, "按键菜单", "GATHER_INPUT", "Hangup", 0, 10),)
+    assert not ended_in_ivr(inbound(), track)  # Enqueue at 10 s, an agent later
+    assert ended_in_ivr(None, track)  # nothing else known: the node's exit says it
+
+
 def test_gathered_falls_back_on_every_variable_and_is_safe() -> None:
     bare = IvrNode(variables={"InputData": "1\x1b[31m"})
     assert gathered(bare) == "InputData=1" or "\x1b" not in gathered(bare)

@@ -41,6 +41,8 @@ EVENT_KEYS = {
     "detail",
 }
 RECORDING_KEYS = {
+    "channel",
+    "hold_segments",
     "file_name",
     "agent_name",
     "agent_id",

@@ -15,7 +15,7 @@ class EventInfo:
     description: str  # plain English
 
 
-EVENTS: dict[str, EventInfo] = {
+_EVENTS_2017: dict[str, EventInfo] = {
     "EnterIVR": EventInfo(Lane.IVR, "进入IVR", "entered the IVR"),
     "EnterQueue": EventInfo(Lane.QUEUE, "进入队列", "entered the queue"),
     "ACDOverflow": EventInfo(Lane.QUEUE, "队列溢出", "queue overflowed"),
@@ -33,8 +33,10 @@ EVENTS: dict[str, EventInfo] = {
     "SetUpMeeting": EventInfo(Lane.AGENT, "会议建立", "conference set up"),
     "Dial": EventInfo(Lane.AGENT, "拨号", "agent dialled out"),
     "LaunchTransfer": EventInfo(Lane.AGENT, "转接", "transfer started"),
-    # 2020-07-01 (GetCallDetailRecord's event sequences). The lane an event is shown on is the
-    # array it came in; this one is only the fallback.
+}
+# 2020-07-01 (GetCallDetailRecord's event sequences). The lane an event is shown on is the array
+# it came in; this one is only the fallback.
+_EVENTS_2020: dict[str, EventInfo] = {
     "Route2IVR": EventInfo(Lane.IVR, "进入IVR", "routed to the IVR"),
     "IVRException": EventInfo(Lane.IVR, "IVR异常", "the IVR flow failed"),
     "Incoming": EventInfo(Lane.CUSTOMER, "呼入", "the customer's call came in"),
@@ -54,6 +56,9 @@ EVENTS: dict[str, EventInfo] = {
     "AttendedTransfer": EventInfo(Lane.AGENT, "咨询转接", "attended (consulted) transfer"),
     "Released": EventInfo(Lane.AGENT, "挂机", "hung up; then after-call work"),
 }
+EVENTS: dict[str, EventInfo] = {**_EVENTS_2017, **_EVENTS_2020}
+EVENTS_2017: frozenset[str] = frozenset(_EVENTS_2017)  # ListCallEventDetailByContactId's names
+EVENTS_2020: frozenset[str] = frozenset(_EVENTS_2020)  # GetCallDetailRecord's own names
 
 # ContactDisposition values of "find calls": 2017 ListCallDetailRecords, then the ones only the
 # 2020-07-01 ListCallDetailRecordsV2 adds. How each reads as an outcome: ccc_tui.calls.outcome.

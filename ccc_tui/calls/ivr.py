@@ -4,9 +4,10 @@ From `CccClient.list_ivr_nodes` (2020-07-01 ListIvrTrackingDetails, 2017 ListIvr
 Shared by the TUI's IVR panel and the headless output, so no Textual here. Server text is made
 safe to show (`safe_text`) here, once.
 
-**The last node.** A call *ended in the IVR* when its record says so (IVRException, abandoned in
-the IVR or the voice navigator), or when its last node left with a failure, a time-out or a
-hang-up, or when no event of the call comes after the last node left. Then that node is the one
+**The last node.** A call *ended in the IVR* unless a queue or agent event comes after its last
+node left (the call went on, whatever that node's exit says); then when its last node left with a
+failure, a time-out or a hang-up, or its record says so (IVRException, abandoned in the IVR or the
+voice navigator), or nothing else is known but that no later event follows. Then that node is the one
 to look at: it is marked, and `ended_line` says where and how, with the flow's publish time when
 the track carries it (the flow's first node's properties: `flowVersion`, `publishedTime`).
 """
@@ -96,6 +97,15 @@ def ended_in_ivr(call: Call | None, nodes: Sequence[IvrNode]) -> bool:
     if not nodes:
         return False
     ordered = _ordered(nodes)
+    left = max((n.leave for n in ordered if n.leave is not None), default=None)
+    if call is not None and left is not None:
+        # A queue or an agent after the last node: the call went on, whatever the node's exit.
+        later = any(
+            e.time is not None and e.lane.value not in ("ivr", "customer") and e.time > left + _SLACK
+            for e in call.events
+        )
+        if later:
+            return False
     if ordered[-1].exit_code.strip().casefold() in _ENDING_EXITS:
         return True
     if call is None:
@@ -103,15 +113,7 @@ def ended_in_ivr(call: Call | None, nodes: Sequence[IvrNode]) -> bool:
     facts = call.record
     if facts is not None and facts.disposition.strip().casefold() in _ENDING_DISPOSITIONS:
         return True
-    left = max((n.leave for n in ordered if n.leave is not None), default=None)
-    if left is None or not call.events:
-        return False
-    later = [
-        e.time
-        for e in call.events
-        if e.time is not None and e.lane.value not in ("ivr", "customer") and e.time > left + _SLACK
-    ]
-    return not later
+    return left is not None and bool(call.events)
 
 
 def ivr_steps(nodes: Sequence[IvrNode], call: Call | None = None) -> list[IvrStep]:
