@@ -46,13 +46,15 @@ def build_app(
     faults: Faults | None = None,
     history: bool = False,
     language: str = "en",
+    instance_id: str = DEMO_INSTANCE_ID,
 ) -> CccApp:
+    """The app on the demo's `instance_id` (DEMO_INSTANCE_ID_2020: its 2.0 instance)."""
     clock = count(1_793_000_000_000, 1000)
     store = HistoryStore(data_dir / "history.sqlite3", now_ms=lambda: next(clock))
     if history:
         fill_history(store)
     context = AppContext(
-        instance_id=DEMO_INSTANCE_ID,
+        instance_id=instance_id,
         label="demo instance",
         demo=True,
         tz=ZONE,
@@ -66,6 +68,7 @@ def build_app(
         # One fixed id: the events and recordings requests retry concurrently, so a counter
         # would hand out ids in an order that depends on timing (a flaky snapshot).
         request_ids=lambda: REQUEST_ID,
+        instance_id=instance_id,
     )
     return CccApp(
         client=client,

@@ -436,6 +436,7 @@ CALL_COMMANDS = (
     "Copy call as JSON",
     "Export call",
     "Refresh call",
+    "IVR track",
     "Download recording",
 )
 
@@ -447,6 +448,18 @@ async def run_from_palette(pilot, title: str) -> None:  # type: ignore[no-untype
     await pilot.pause(0.3)
     await pilot.press("enter")
     await wait_loaded(pilot)
+
+
+async def test_palette_toggles_the_ivr_track(tmp_path: Path) -> None:
+    from ccc_tui.tui.widgets.ivr_track import IvrTrackPane
+
+    app = build_app(tmp_path, initial_contact=SHOWCASE["seed_recording"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        pane = app.screen.query_one(IvrTrackPane)
+        shown = pane.display
+        await run_from_palette(pilot, "IVR track")
+        assert pane.display is not shown
 
 
 async def test_call_screen_palette_lists_every_tested_command(tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID_2020
 from ccc_tui.emulator.faults import Faults
-from ccc_tui.emulator.showcase import SHOWCASE
+from ccc_tui.emulator.showcase import SHOWCASE, SHOWCASE_2020
 from tests.apphelpers import INBOUND_TRANSFER, FailAfter, build_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -230,3 +231,33 @@ def test_search_no_results(snap_compare: Any, tmp_path: Path, size: tuple[int, i
 @pytest.mark.parametrize("size", SIZES)
 def test_search_partial_results(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     check_search(snap_compare, tmp_path, size, "yesterday", faults=FailAfter(good=1))
+
+
+# --- a CCC 2.0 call (the demo's 2020-07-01 instance) with its IVR track ---
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_call_2020_died_in_the_ivr(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """The IVR track opens by itself on the node the call died in, after the flow's publish."""
+    check(
+        snap_compare,
+        tmp_path,
+        size,
+        initial_contact=SHOWCASE_2020["ivr_failure"],
+        instance_id=DEMO_INSTANCE_ID_2020,
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_call_2020_transfer_with_ivr_track(
+    snap_compare: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """IVR → queue → transfer: the record's facts in the summary, `i` opens the IVR track."""
+    check(
+        snap_compare,
+        tmp_path,
+        size,
+        initial_contact=SHOWCASE_2020["inbound_transfer"],
+        instance_id=DEMO_INSTANCE_ID_2020,
+        keys=["i"],
+    )

@@ -137,6 +137,30 @@ def test_every_documented_event_is_catalogued_in_its_lane() -> None:
             "LaunchTransfer",
         ],
     }
+    documented_2020 = {
+        Lane.IVR: ["Route2IVR", "IVRException"],
+        Lane.QUEUE: [
+            "Enqueue",
+            "AssignAgent",
+            "QueuingTimeout",
+            "QueueingTimeout",
+            "QueuingOverflow",
+            "QueuingFailed",
+        ],
+        Lane.AGENT: [
+            "AgentRinging",
+            "Dialing",
+            "Established",
+            "Held",
+            "Retrieved",
+            "BlindTransfer",
+            "AttendedTransfer",
+            "Released",
+        ],
+        Lane.CUSTOMER: ["Incoming", "Ringing"],
+    }
+    for lane, events in documented_2020.items():
+        documented.setdefault(lane, []).extend(events)
     assert sorted(EVENTS) == sorted(e for events in documented.values() for e in events)
     for lane, events in documented.items():
         for event in events:

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from ccc_tui.api.catalogue import EVENTS
+from ccc_tui.api.catalogue import EVENTS_2017
 from ccc_tui.emulator.bodies import to_json, to_xml
 from ccc_tui.emulator.builder import CallSummary
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
@@ -88,8 +88,8 @@ def test_generated_calls_use_every_documented_event(
     for ids in by_scenario.values():
         for cid in ids[:5]:
             seen.update(e["Event"] for e in events_of(dataset, cid))
-    assert set(EVENTS) <= set(seen), set(EVENTS) - set(seen)
-    assert set(seen) <= set(EVENTS)  # generated calls use documented events only
+    assert set(EVENTS_2017) <= set(seen), set(EVENTS_2017) - set(seen)
+    assert set(seen) <= set(EVENTS_2017)  # generated calls use documented 2017 events only
 
 
 def test_names_reasons_and_details_are_varied(
@@ -314,7 +314,7 @@ def test_the_hostile_call_carries_terminal_attacks(dataset: Dataset) -> None:
         assert needle in text, repr(needle)
     groups = {e["DetailData"].get("SkillGroup", "") for e in data["Events"]["CallEventDetail"]}
     assert max(len(g) for g in groups) == 500
-    assert any(e["Event"] not in EVENTS for e in data["Events"]["CallEventDetail"])
+    assert any(e["Event"] not in EVENTS_2017 for e in data["Events"]["CallEventDetail"])
     recordings = dataset.recordings(DEMO_INSTANCE_ID, SHOWCASE["hostile"])
     assert any(r["FileName"].startswith("../") for r in recordings)
     # XML can carry none of NUL and friends: they are replaced, and the document still parses.

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from ccc_tui.api.models import Call, CallEvent, Lane
 from ccc_tui.calls.phases import (
+    PHASE_ORDER,
     Phase,
     analyse,
     event_phase,
@@ -112,6 +113,80 @@ def test_inbound_with_transfer() -> None:
         Phase.TALK,
         Phase.WRAP_UP,
     ]
+
+
+def test_inbound_with_transfer_in_2020_names() -> None:
+    """The same call as GetCallDetailRecord (2020-07-01) names its events: the same phases."""
+    c = call(
+        ev(0, "Route2IVR", Lane.IVR, 12),
+        ev(0, "Incoming", Lane.CUSTOMER, 0),
+        ev(12, "Enqueue", Lane.QUEUE, 40),
+        ev(52, "AgentRinging", duration=8, agent_name="张伟"),
+        ev(60, "Established", duration=95, agent_name="张伟"),
+        ev(60, "AssignAgent", Lane.QUEUE, 0),
+        ev(100, "Held", duration=20, agent_name="张伟"),
+        ev(120, "Retrieved", duration=0, agent_name="张伟"),
+        ev(150, "BlindTransfer", duration=0, agent_name="张伟"),
+        ev(151, "AgentRinging", duration=4, agent_name="李娜"),
+        ev(155, "Established", duration=122, agent_name="李娜"),
+        ev(155, "Released", duration=20, agent_name="张伟"),
+        ev(277, "Released", duration=15, agent_name="李娜"),
+        ev(277, "Released", Lane.CUSTOMER, 0),
+    )
+    summary = phase_summary(c)
+    expected = phase_summary(inbound_with_transfer())
+    for phase in PHASE_ORDER:
+        assert summary.duration(phase) == expected.duration(phase), phase
+    assert [s.phase for s in summary.segments] == [s.phase for s in expected.segments]
+
+
+def test_outbound_not_answered_in_2020_names() -> None:
+    c = call(
+        ev(0, "Dialing", duration=40, agent_name="小芳"),
+        ev(0, "Ringing", Lane.CUSTOMER, 0),
+        ev(40, "Released", duration=7, agent_name="小芳"),
+        ev(40, "Handle", duration=0, agent_name="小芳"),
+        ev(40, "Released", Lane.CUSTOMER, 0),
+    )
+    summary = phase_summary(c)
+    assert (seconds(summary.dial), seconds(summary.wrap_up), seconds(summary.other)) == (40, 7, 0)
+
+
+@pytest.mark.parametrize(
+    ("event", "phase"),
+    [
+        ("Route2IVR", Phase.IVR),
+        ("IVRException", Phase.IVR),
+        ("Enqueue", Phase.QUEUE),
+        ("QueuingTimeout", Phase.QUEUE),
+        ("QueuingOverflow", Phase.QUEUE),
+        ("AgentRinging", Phase.RING),
+        ("Dialing", Phase.DIAL),
+        ("Established", Phase.TALK),
+        ("Held", Phase.TALK),
+        ("AttendedTransfer", Phase.TALK),
+        ("Released", Phase.WRAP_UP),
+    ],
+)
+def test_2020_event_phases(event: str, phase: Phase) -> None:
+    assert event_phase(ev(0, event, Lane.OTHER)) is phase
+
+
+def test_2020_states_without_duration_last_until_the_next_event() -> None:
+    c = call(
+        ev(0, "Route2IVR", Lane.IVR),  # the older CdrIvrEvents: no Duration
+        ev(10, "Enqueue", Lane.QUEUE),
+        ev(15, "AgentRinging"),
+        ev(20, "Established"),
+        ev(50, "Released"),
+    )
+    summary = phase_summary(c)
+    assert [seconds(summary.duration(p)) for p in (Phase.IVR, Phase.QUEUE, Phase.RING)] == [
+        10,
+        5,
+        5,
+    ]
+    assert seconds(summary.talk) == 30
 
 
 def test_state_without_duration_lasts_until_the_next_event() -> None:
@@ -366,3 +441,40 @@ def test_server_order_does_not_matter_for_distinct_times(
     shuffled = list(events)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     assert phase_summary(call(*events)) == phase_summary(call(*shuffled))
+
+
+def test_the_2020_demo_calls_spend_their_time_as_their_2017_twins() -> None:
+    """The demo's 2.0 instance serves the 2017 calls renamed: every name it sends is catalogued
+    (but a hostile one),
+    and each call's phases add up as they do for its 2017 twin."""
+    from ccc_tui.api import v2017, v2020
+    from ccc_tui.api.catalogue import EVENTS
+    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
+    from ccc_tui.emulator.dataset import Dataset
+    from ccc_tui.emulator.dataset2020 import Dataset2020
+    from ccc_tui.emulator.ids import job_id
+    from ccc_tui.emulator.showcase import at_cst
+    from tests.test_emulator_protocol import ANCHOR
+
+    base = Dataset(anchor=ANCHOR)
+    ds = Dataset2020(base)
+    start = int(at_cst(ANCHOR - timedelta(days=1), "00:00").timestamp() * 1000)
+    names: set[str] = set()
+    checked = 0
+    for summary in list(base.summaries(start, start + 86_400_000 - 1))[:200]:
+        legacy = summary.contact_id
+        old = v2017.parse_call(
+            {"Success": True, "Code": "OK", "Data": base.call_data(DEMO_INSTANCE_ID, legacy)},
+            legacy,
+        )
+        found = ds.call(job_id(legacy))
+        assert found is not None
+        new = v2020.parse_call({"Code": "OK", "Data": found.detail}, job_id(legacy))
+        names.update(e.event for e in new.events)
+        before, after = phase_summary(old), phase_summary(new)
+        for phase in PHASE_ORDER:
+            assert after.duration(phase) == before.duration(phase), (legacy, phase)
+        checked += 1
+    assert checked > 50
+    plain = {name for name in names if name.isascii() and name.isalnum()}  # not the hostile calls
+    assert plain <= set(EVENTS), plain - set(EVENTS)

@@ -41,6 +41,8 @@ EVENT_KEYS = {
     "detail",
 }
 RECORDING_KEYS = {
+    "channel",
+    "hold_segments",
     "file_name",
     "agent_name",
     "agent_id",
@@ -83,8 +85,10 @@ def test_json_lines_for_both_seed_calls_in_input_order(capsys: pytest.CaptureFix
     assert [first["contact_id"], second["contact_id"]] == ["2020927020", "1096645650"]
     for obj in (first, second):
         assert set(obj) == {
-            "contact_id", "found", "outcome", "release_conflict", "call", "events", "recordings"
+            "contact_id", "found", "outcome", "release_conflict", "call", "events", "recordings",
+            "record", "ivr",
         }
+        assert obj["record"] is None  # a 2017 call has no record of its own
         assert obj["found"] is True and obj["release_conflict"] is None
         assert set(obj["call"]) >= CALL_KEYS
         assert all(set(e) == EVENT_KEYS for e in obj["events"])

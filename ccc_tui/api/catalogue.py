@@ -15,7 +15,7 @@ class EventInfo:
     description: str  # plain English
 
 
-EVENTS: dict[str, EventInfo] = {
+_EVENTS_2017: dict[str, EventInfo] = {
     "EnterIVR": EventInfo(Lane.IVR, "进入IVR", "entered the IVR"),
     "EnterQueue": EventInfo(Lane.QUEUE, "进入队列", "entered the queue"),
     "ACDOverflow": EventInfo(Lane.QUEUE, "队列溢出", "queue overflowed"),
@@ -34,6 +34,31 @@ EVENTS: dict[str, EventInfo] = {
     "Dial": EventInfo(Lane.AGENT, "拨号", "agent dialled out"),
     "LaunchTransfer": EventInfo(Lane.AGENT, "转接", "transfer started"),
 }
+# 2020-07-01 (GetCallDetailRecord's event sequences). The lane an event is shown on is the array
+# it came in; this one is only the fallback.
+_EVENTS_2020: dict[str, EventInfo] = {
+    "Route2IVR": EventInfo(Lane.IVR, "进入IVR", "routed to the IVR"),
+    "IVRException": EventInfo(Lane.IVR, "IVR异常", "the IVR flow failed"),
+    "Incoming": EventInfo(Lane.CUSTOMER, "呼入", "the customer's call came in"),
+    "Ringing": EventInfo(Lane.CUSTOMER, "客户振铃", "the customer's phone rang"),
+    "Enqueue": EventInfo(Lane.QUEUE, "进入队列", "entered the queue"),
+    "AssignAgent": EventInfo(Lane.QUEUE, "分配坐席", "the queue gave the call to an agent"),
+    "QueuingTimeout": EventInfo(Lane.QUEUE, "排队超时", "timed out in the queue"),
+    "QueueingTimeout": EventInfo(Lane.QUEUE, "排队超时", "timed out in the queue"),
+    "QueuingOverflow": EventInfo(Lane.QUEUE, "排队溢出", "queue overflowed"),
+    "QueuingFailed": EventInfo(Lane.QUEUE, "排队失败", "the call could not be queued"),
+    "AgentRinging": EventInfo(Lane.AGENT, "坐席振铃", "agent's phone rang"),
+    "Dialing": EventInfo(Lane.AGENT, "外呼拨号", "dialling the customer"),
+    "Established": EventInfo(Lane.AGENT, "通话建立", "connected: talking"),
+    "Held": EventInfo(Lane.AGENT, "保持", "the customer was put on hold"),
+    "Retrieved": EventInfo(Lane.AGENT, "取回", "the customer was taken off hold"),
+    "BlindTransfer": EventInfo(Lane.AGENT, "盲转", "blind transfer"),
+    "AttendedTransfer": EventInfo(Lane.AGENT, "咨询转接", "attended (consulted) transfer"),
+    "Released": EventInfo(Lane.AGENT, "挂机", "hung up; then after-call work"),
+}
+EVENTS: dict[str, EventInfo] = {**_EVENTS_2017, **_EVENTS_2020}
+EVENTS_2017: frozenset[str] = frozenset(_EVENTS_2017)  # ListCallEventDetailByContactId's names
+EVENTS_2020: frozenset[str] = frozenset(_EVENTS_2020)  # GetCallDetailRecord's own names
 
 # ContactDisposition values of "find calls": 2017 ListCallDetailRecords, then the ones only the
 # 2020-07-01 ListCallDetailRecordsV2 adds. How each reads as an outcome: ccc_tui.calls.outcome.

@@ -119,6 +119,8 @@ class Call:
     events: tuple[CallEvent, ...] = ()
     recordings: tuple[Recording, ...] = ()
     record: CallFacts | None = None  # the call record's own facts, when the API has them
+    # The IVR nodes the call passed, when asked for (list_ivr_nodes); None: not asked or not known.
+    ivr_nodes: tuple[IvrNode, ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property

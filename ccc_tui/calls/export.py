@@ -9,13 +9,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from ccc_tui.api.catalogue import event_description, event_label
 from ccc_tui.api.models import Call, CallEvent, Recording
+from ccc_tui.calls.ivr import ended_line, ivr_steps, ivr_to_dicts
 from ccc_tui.calls.outcome import conflict, outcome_of, release_line
 from ccc_tui.calls.phases import phase_label, phase_summary
+from ccc_tui.calls.record import (
+    channel_label,
+    holds_text,
+    is_multi_channel,
+    record_rows,
+    record_to_dict,
+)
 from ccc_tui.calls.text import (
     cell_width,
     fit,
@@ -25,14 +33,9 @@ from ccc_tui.calls.text import (
     safe_text,
 )
 from ccc_tui.calls.zone import format_local
+from ccc_tui.calls.zone import iso_utc as iso_utc  # where the other modules import it from
 
 MAX_CELL = 60  # longest value shown in a text or Markdown table cell
-
-
-def iso_utc(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # ---- JSON Lines ------------------------------------------------------------------------------
@@ -61,6 +64,10 @@ def call_to_dict(call: Call) -> dict[str, Any]:
         },
         "events": [_event_to_dict(e) for e in call.events],
         "recordings": [_recording_to_dict(r) for r in call.recordings],
+        # 2020-07-01 only (null for a 2017 call): the call record's own facts.
+        "record": record_to_dict(call),
+        # The IVR nodes the call passed (null when the instance could not say).
+        "ivr": None if call.ivr_nodes is None else ivr_to_dicts(call.ivr_nodes, call),
     }
 
 
@@ -95,6 +102,11 @@ def _recording_to_dict(rec: Recording) -> dict[str, Any]:
         "start_time": iso_utc(rec.start),
         "duration": rec.duration,
         "file_description": rec.description,
+        "channel": rec.channel,
+        "hold_segments": [
+            {"start_time": iso_utc(start), "end_time": iso_utc(end)}
+            for start, end in rec.hold_segments
+        ],
     }
 
 
@@ -153,6 +165,9 @@ def _summary_lines(call: Call, tz: tzinfo | None, language: str = "en") -> list[
         rows.append(("Release", release_line(call)))
         if (disagreement := conflict(call, outcome)) is not None:
             rows.append(("Note", disagreement))
+        rows.extend(record_rows(call, language))
+        if call.ivr_nodes and (ended := ended_line(ivr_steps(call.ivr_nodes, call), tz)):
+            rows.append(("IVR", ended))
     if call.privacy_number:
         rows.append(("Privacy no.", safe_text(call.privacy_number, 40)))
     if call.events:
@@ -191,6 +206,7 @@ def _event_rows(call: Call, tz: tzinfo | None, language: str) -> list[list[str]]
 
 
 def _recording_rows(call: Call, tz: tzinfo | None) -> list[list[str]]:
+    channels = is_multi_channel(call.recordings)
     return [
         [
             safe_text(r.file_name, MAX_CELL),
@@ -199,11 +215,32 @@ def _recording_rows(call: Call, tz: tzinfo | None) -> list[list[str]]:
             format_duration(r.duration) if r.duration is not None else "",
             safe_text(r.contact_type, 16),
             safe_text(r.description, 40),
+            *((channel_label(r), holds_text(r)) if channels else ()),
         ]
         for r in call.recordings
     ]
 
 
+def _recording_header(call: Call) -> list[str]:
+    extra = ["CHANNEL", "HOLDS"] if is_multi_channel(call.recordings) else []
+    return [*RECORDING_HEADER, *extra]
+
+
+def _ivr_rows(call: Call, tz: tzinfo | None) -> list[list[str]]:
+    return [
+        [
+            ("▶ " if step.last else "") + step.flow,
+            step.name,
+            step.node_type,
+            step.exit_code,
+            safe_text(step.gathered, MAX_CELL),
+            step.times(tz),
+        ]
+        for step in ivr_steps(call.ivr_nodes or (), call)
+    ]
+
+
+IVR_HEADER = ["FLOW", "NODE", "TYPE", "EXIT", "GATHERED", "TIME"]
 EVENT_HEADER = ["TIME", "OFFSET", "LANE", "EVENT", "STATUS", "AGENT", "SKILL GROUP", "DUR"]
 RECORDING_HEADER = ["FILE", "AGENT", "START", "DUR", "TYPE", "DESCRIPTION"]
 
@@ -219,7 +256,9 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render_text(call: Call, *, tz: tzinfo | None = None, language: str = "en") -> str:
-    lines = [f"{label:<12}{value}" for label, value in _summary_lines(call, tz, language)]
+    rows = _summary_lines(call, tz, language)
+    width = max([11, *(len(label) for label, _ in rows)]) + 1
+    lines = [f"{label:<{width}}{value}" for label, value in rows]
     if call.is_empty:
         lines.append("")
         lines.append("No events and no recordings for this contact in this instance.")
@@ -229,10 +268,14 @@ def render_text(call: Call, *, tz: tzinfo | None = None, language: str = "en") -
     lines.extend(
         _table(EVENT_HEADER, _event_rows(call, tz, language)) if call.events else ["  none"]
     )
+    if call.ivr_nodes:
+        lines.append("")
+        lines.append(f"IVR track ({len(call.ivr_nodes)})")
+        lines.extend(_table(IVR_HEADER, _ivr_rows(call, tz)))
     lines.append("")
     lines.append(f"Recordings ({len(call.recordings)})")
     if call.recordings:
-        lines.extend(_table(RECORDING_HEADER, _recording_rows(call, tz)))
+        lines.extend(_table(_recording_header(call), _recording_rows(call, tz)))
     else:
         lines.append("  none")
     return "\n".join(lines)
@@ -275,8 +318,14 @@ def render_markdown(call: Call, *, tz: tzinfo | None = None, language: str = "en
             row[3] = f"{row[3]} ({desc})"
     lines.extend(_md_table([h.title() for h in EVENT_HEADER], rows) if rows else ["_none_"])
     lines.append("")
+    if call.ivr_nodes:
+        lines.append(f"### IVR track ({len(call.ivr_nodes)})")
+        lines.append("")
+        lines.extend(_md_table([h.title() for h in IVR_HEADER], _ivr_rows(call, tz)))
+        lines.append("")
     lines.append(f"### Recordings ({len(call.recordings)})")
     lines.append("")
     recs = _recording_rows(call, tz)
-    lines.extend(_md_table([h.title() for h in RECORDING_HEADER], recs) if recs else ["_none_"])
+    header = [h.title() for h in _recording_header(call)]
+    lines.extend(_md_table(header, recs) if recs else ["_none_"])
     return "\n".join(lines) + "\n"

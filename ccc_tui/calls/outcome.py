@@ -92,6 +92,10 @@ _ALIASES: dict[str, str] = {
     "Established": "Talk",
     "Dialing": "Dial",
     "BlindTransfer": "LaunchTransfer",
+    "AttendedTransfer": "LaunchTransfer",
+    "AssignAgent": "NormalEnd",
+    "QueuingOverflow": "ACDOverflow",
+    "Released": "End",
 }
 _TIMEOUT_EVENTS = frozenset({"QueueingTimeout", "QueuingTimeout"})
 

@@ -18,15 +18,21 @@ The rules, chosen to survive what servers actually send:
 3. **Span of an event.** It starts at its time. A known Duration (≥ 0) runs forward from there —
    the same reading as `Call.end`; the seed's End (status Handling, 16 s) is the agent's after-call
    work. When the Duration is missing (or negative, i.e. garbage), an event that opens a state
-   (EnterIVR, EnterQueue, WaitingInQueue, ACDOverflow, Dial, Ring, Talk, SetUpMeeting, CallForHelp)
-   lasts until the next later timestamp and its end is marked *estimated*; any other event is a
-   point. Durations are capped at 7 days so one absurd value cannot blow the axis up. An event
-   without a time has no span and counts in no phase.
+   (EnterIVR, EnterQueue, WaitingInQueue, ACDOverflow, Dial, Ring, Talk, SetUpMeeting, CallForHelp;
+   2020-07-01: Route2IVR, Enqueue, Dialing, Ringing, AgentRinging, Established, Held) lasts
+   until the next later timestamp and its end is marked *estimated*; any other event is a point.
+   Durations are capped at 7 days so one absurd value cannot blow the axis up. An event without a
+   time has no span and counts in no phase.
 4. **Phase of an event.** EnterIVR → IVR; EnterQueue, WaitingInQueue, ACDOverflow,
    AbandonedInQueue, NormalEnd → queue; Ring, AbandonedRing, GiveUp → ring; Dial → dial (an
    outbound call waiting for the customer); Talk, SetUpMeeting, CallForHelp, CallForHelpSuccess,
-   LaunchTransfer → talk (the customer is still on the line); End, Handle → wrap-up. Unknown events
-   fall back on their lane (IVR, queue), else "other".
+   LaunchTransfer → talk (the customer is still on the line); End, Handle → wrap-up. The
+   2020-07-01 names (GetCallDetailRecord) likewise: Route2IVR, IVRException → IVR; Enqueue,
+   AssignAgent, Queu(e)ingTimeout, QueuingOverflow, QueuingFailed → queue; AgentRinging → ring;
+   Dialing and the customer's Ringing → dial; Established, Held, Retrieved, BlindTransfer,
+   AttendedTransfer → talk (a held customer is still on the line); Released → wrap-up (an agent's
+   Released carries the after-call work). Unknown events fall back on their lane (IVR, queue),
+   else "other".
 5. **Partition.** The axis runs from min(0, earliest start) to max(0, latest end). Every instant
    goes to exactly one phase, so the phases always add up to the total: the phase of the most
    recently started span covering it — customer-facing phases (IVR, queue, dial, ring, talk)
@@ -117,6 +123,24 @@ _EVENT_PHASE: dict[str, Phase] = {
     "LaunchTransfer": Phase.TALK,
     "End": Phase.WRAP_UP,
     "Handle": Phase.WRAP_UP,
+    # 2020-07-01
+    "Route2IVR": Phase.IVR,
+    "IVRException": Phase.IVR,
+    "Enqueue": Phase.QUEUE,
+    "AssignAgent": Phase.QUEUE,
+    "QueuingTimeout": Phase.QUEUE,
+    "QueueingTimeout": Phase.QUEUE,
+    "QueuingOverflow": Phase.QUEUE,
+    "QueuingFailed": Phase.QUEUE,
+    "AgentRinging": Phase.RING,
+    "Dialing": Phase.DIAL,
+    "Ringing": Phase.DIAL,  # the customer's phone, while an outbound call waits for them
+    "Established": Phase.TALK,
+    "Held": Phase.TALK,  # on hold the customer is still on the line
+    "Retrieved": Phase.TALK,
+    "BlindTransfer": Phase.TALK,
+    "AttendedTransfer": Phase.TALK,
+    "Released": Phase.WRAP_UP,  # an agent's Released carries the after-call work as Duration
 }
 
 # Events that put the call into a state lasting until something else happens.
@@ -131,6 +155,13 @@ _STATE_EVENTS = frozenset(
         "Talk",
         "SetUpMeeting",
         "CallForHelp",
+        "Route2IVR",
+        "Enqueue",
+        "AgentRinging",
+        "Dialing",
+        "Ringing",
+        "Established",
+        "Held",
     }
 )
 _CUSTOMER_FACING = frozenset({Phase.IVR, Phase.QUEUE, Phase.DIAL, Phase.RING, Phase.TALK})

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
 
-__all__ = ["DATE_TIME", "format_local", "short_zone_label", "to_local", "utc_offset", "zone_label"]
+__all__ = [
+    "DATE_TIME",
+    "format_local",
+    "iso_utc",
+    "short_zone_label",
+    "to_local",
+    "utc_offset",
+    "zone_label",
+]
 
 DATE_TIME = "%Y-%m-%d %H:%M:%S"
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu"})
@@ -64,3 +72,10 @@ def format_local(
         return "—"
     text = to_local(moment, tz).strftime(fmt)
     return f"{text} {zone_label(tz, moment)}" if zone else text
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """The one timestamp format of every JSON output: UTC, milliseconds, a `Z`."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

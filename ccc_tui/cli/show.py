@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import replace
 from datetime import tzinfo
 
+from ccc_tui.api.client import CccClient
 from ccc_tui.api.errors import CccError
 from ccc_tui.api.models import Call
 from ccc_tui.calls.contact_ids import normalise_contact_id
@@ -90,7 +92,7 @@ async def _show(args: argparse.Namespace, contact_ids: list[str], tz: tzinfo | N
         print_error(exc)
         return exc.exit_code
     async with client:
-        tasks = [asyncio.create_task(client.get_call(cid)) for cid in contact_ids]
+        tasks = [asyncio.create_task(_call_with_ivr(client, cid)) for cid in contact_ids]
         try:
             return await _print_in_order(args, contact_ids, tasks, tz, client.instance_id or "")
         finally:
@@ -99,6 +101,20 @@ async def _show(args: argparse.Namespace, contact_ids: list[str], tz: tzinfo | N
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _call_with_ivr(client: CccClient, contact_id: str) -> Call:
+    """The call, then its IVR track (after the call, so the instance's API version is settled
+    by the call's own request): an instance without a track, or an error there, leaves the
+    track unknown (`ivr_nodes` None) and never fails the call."""
+    call = await client.get_call(contact_id)
+    if call.is_empty:
+        return call
+    try:
+        nodes = await client.list_ivr_nodes(contact_id)
+    except CccError:
+        return call
+    return replace(call, ivr_nodes=nodes)
 
 
 async def _print_in_order(

@@ -21,12 +21,13 @@ from textual.widgets import Input, LoadingIndicator, Static
 
 from ccc_tui.api.client import CccClient
 from ccc_tui.api.errors import CccError
-from ccc_tui.api.models import Call, Recording
+from ccc_tui.api.models import Call, IvrNode, Recording
 from ccc_tui.calls.downloads import SavedRecording, download_recording
 from ccc_tui.calls.export import call_to_dict, json_text
 from ccc_tui.calls.export_files import export_call
 from ccc_tui.calls.history import BUSY_WORDS, HistoryBusyError, HistoryStore
 from ccc_tui.calls.players import describe_playing, explain_no_player, find_player, play
+from ccc_tui.calls.record import call_ids_text
 from ccc_tui.calls.view import CallView
 from ccc_tui.profiles.config import downloads_dir
 from ccc_tui.profiles.context import AppContext
@@ -37,6 +38,7 @@ from ccc_tui.tui.widgets.call_summary import CallSummary
 from ccc_tui.tui.widgets.context_bar import ContextBar
 from ccc_tui.tui.widgets.error_panel import ErrorPanel
 from ccc_tui.tui.widgets.event_detail import EventDetail
+from ccc_tui.tui.widgets.ivr_track import IvrTrackPane
 from ccc_tui.tui.widgets.key_bar import KeyBar
 from ccc_tui.tui.widgets.phase_bar import PhaseBar
 from ccc_tui.tui.widgets.recordings import RecordingsPane
@@ -47,7 +49,17 @@ WIDE = 110  # from this width the detail panel sits beside the timeline
 # and part of the recordings pane: the timeline keeps a few rows at any height.
 NO_PHASES_BELOW, COMPACT_BELOW, BARE_BELOW = 20, 16, 13
 _NEEDS_A_CALL = frozenset(
-    {"filter", "toggle_raw", "copy_json", "export", "download", "play", "copy_url"}
+    {
+        "filter",
+        "toggle_raw",
+        "copy_json",
+        "export",
+        "download",
+        "play",
+        "copy_url",
+        "toggle_ivr",
+        "copy_call_ids",
+    }
 )
 
 
@@ -67,6 +79,8 @@ class LoadResult:
     call: Call | None
     events_error: CccError | None
     recordings_error: CccError | None
+    ivr_nodes: tuple[IvrNode, ...] | None = None  # None: the instance could not say
+    ivr_error: CccError | None = None
 
 
 class CallScreen(AppScreen):
@@ -84,6 +98,7 @@ class CallScreen(AppScreen):
     CallScreen EventTimeline { height: 1fr; }
     CallScreen EventDetail { width: 46%; margin-left: 1; }
     CallScreen RecordingsPane { height: auto; max-height: 9; }
+    CallScreen IvrTrackPane { margin: 0; }
     CallScreen #empty { padding: 1 2; color: $foreground-muted; height: auto; }
     CallScreen #retry-hint { padding: 0 2; color: $foreground-muted; }
     CallScreen LoadingIndicator { height: 3; }
@@ -103,6 +118,8 @@ class CallScreen(AppScreen):
         Binding("d", "download", "Download recording", show=False),
         Binding("p", "play", "Play recording", show=False),
         Binding("c", "copy_url", "Copy recording URL", show=False),
+        Binding("i", "toggle_ivr", "IVR track", show=False),
+        Binding("S", "copy_call_ids", "Copy SIP Call-IDs", show=False),
         Binding("tab", "app.focus_next", "Next pane", show=False),
     ]
 
@@ -148,6 +165,7 @@ class CallScreen(AppScreen):
         self.state = "loading"
         self.detail_open = False
         self.filter_open = False
+        self.ivr_open = False  # the IVR track pane: open by itself when the call ended in the IVR
         self._short = False  # a short terminal: the recordings pane is held lower
 
     # ---- layout -------------------------------------------------------------------------
@@ -170,6 +188,7 @@ class CallScreen(AppScreen):
                 )
                 yield EventTimeline(id="timeline")
             yield EventDetail(id="detail")
+        yield IvrTrackPane(id="ivr")
         yield RecordingsPane(id="recordings")
         yield KeyBar()
 
@@ -187,6 +206,7 @@ class CallScreen(AppScreen):
         self.state = "loading"
         self.detail_open = False
         self.filter_open = False
+        self.ivr_open = False
         if not self.is_mounted:
             return  # on_mount loads it
         field = self.query_one("#filter", Input)
@@ -217,6 +237,7 @@ class CallScreen(AppScreen):
             self.query_one(widget_type).display = visible
         self._fit_height(ready)
         self.query_one("#body").display = ready
+        self.query_one(IvrTrackPane).display = ready and self.ivr_open
         self.query_one("#empty").display = state == "empty"
         loading = self.query_one("#loading-text", Static)
         loading.display = state == "loading"
@@ -257,19 +278,34 @@ class CallScreen(AppScreen):
     @work(exclusive=True, group="load", exit_on_error=False)
     async def load(self) -> None:
         contact_id = self.contact_id
-        events, recordings = await asyncio.gather(
-            self.client.get_call_events(contact_id, instance_id=self.context.instance_id),
-            self.client.list_recordings(contact_id, instance_id=self.context.instance_id),
+        instance_id = self.context.instance_id
+        events, recordings, ivr = await asyncio.gather(
+            self.client.get_call_events(contact_id, instance_id=instance_id),
+            self.client.list_recordings(contact_id, instance_id=instance_id),
+            self.client.list_ivr_nodes(contact_id, instance_id=instance_id),
             return_exceptions=True,
         )
+        if isinstance(ivr, asyncio.CancelledError):
+            raise ivr
         events_error = as_ccc_error(events) if isinstance(events, BaseException) else None
         recordings_error = (
             as_ccc_error(recordings) if isinstance(recordings, BaseException) else None
         )
+        # The IVR track never fails the call: without it the pane says why and stays closed.
+        nodes = ivr if isinstance(ivr, tuple) else None
+        ivr_error = as_ccc_error(ivr) if isinstance(ivr, BaseException) else None
         call: Call | None = None
         if isinstance(events, Call):
-            call = replace(events, recordings=recordings if isinstance(recordings, tuple) else ())
-        self.post_message(self.Loaded(LoadResult(contact_id, call, events_error, recordings_error)))
+            call = replace(
+                events,
+                recordings=recordings if isinstance(recordings, tuple) else (),
+                ivr_nodes=nodes,
+            )
+        self.post_message(
+            self.Loaded(
+                LoadResult(contact_id, call, events_error, recordings_error, nodes, ivr_error)
+            )
+        )
 
     @on(Loaded)
     def show_result(self, message: Loaded) -> None:
@@ -305,11 +341,43 @@ class CallScreen(AppScreen):
         timeline.set_view(view)
         self.query_one(RecordingsPane).set_view(view)
         self.query_one(EventDetail).set_view(view, timeline.selected_event)
+        self._show_ivr(view, result)
         if not self.filter_open:
             timeline.focus()
         if call.recordings:
             self.find_saved(call.contact_id)
         self.remember_call(call, self.context.instance_id)
+
+    def _show_ivr(self, view: CallView, result: LoadResult) -> None:
+        pane = self.query_one(IvrTrackPane)
+        note = ""
+        if result.ivr_error is not None:
+            note = f"The IVR track is not available: {result.ivr_error.code or 'error'}"
+            note += f" — {result.ivr_error.message}" if result.ivr_error.message else ""
+        elif result.ivr_nodes is None:
+            note = "The IVR track is not available for this call."
+        pane.set_track(view, result.ivr_nodes, note)
+        self.ivr_open = self.ivr_open or pane.ended_in_ivr
+        self._show()
+
+    def action_toggle_ivr(self) -> None:
+        pane = self.query_one(IvrTrackPane)
+        self.ivr_open = not self.ivr_open
+        self._show()
+        if self.ivr_open:
+            pane.focus()
+        elif pane.has_focus_within:
+            self.query_one(EventTimeline).focus()
+
+    def action_copy_call_ids(self) -> None:
+        text = call_ids_text(self.call) if self.call is not None else ""
+        if not text:
+            self.notify("The call record has no SIP Call-IDs", severity="warning", timeout=4)
+            return
+        count = len(text.splitlines())
+        self.send_to_clipboard(
+            f"{count} SIP Call-ID{'' if count == 1 else 's'} of contact {self.contact_id}", text
+        )
 
     @work(thread=True, group="history-write", exit_on_error=False)
     def remember_call(self, call: Call, instance_id: str) -> None:
@@ -340,6 +408,7 @@ class CallScreen(AppScreen):
             part.set_view(view)
         self.query_one(RecordingsPane).set_view(view)
         self.query_one(EventDetail).set_view(view, timeline.selected_event)
+        self.query_one(IvrTrackPane).set_view(view)
 
     def show_failure(self, error: CccError, title: str) -> None:
         self.query_one(ErrorPanel).show_error(error, title=title)
@@ -626,6 +695,15 @@ class CallScreen(AppScreen):
         yield SystemCommand(
             "Refresh call", "Fetch events and recordings again", self.action_refresh
         )
+        yield SystemCommand(
+            "IVR track", "Show or hide the IVR nodes the call passed", self.action_toggle_ivr
+        )
+        if self.call is not None and self.call.record is not None and self.call.record.call_ids:
+            yield SystemCommand(
+                "Copy SIP Call-IDs",
+                "The call's SIP Call-IDs, for a carrier ticket",
+                self.action_copy_call_ids,
+            )
         pane = self.query_one(RecordingsPane)
         if pane.selected is not None:
             # Through the pane, as the `d` key does: it refuses a second download of one file

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ccc_tui.calls.record import durations_note, facts_line
 from ccc_tui.calls.text import format_duration, safe_text
 from ccc_tui.calls.view import CallView
 
@@ -13,8 +14,11 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def summary_text(view: CallView, *, wide: bool, compact: bool = False) -> Text:
-    """The summary; `compact` (a short terminal): who called whom, and how it ended."""
+def summary_text(
+    view: CallView, *, wide: bool, compact: bool = False, copy_key: str = "S"
+) -> Text:
+    """The summary; `compact` (a short terminal): who called whom, and how it ended. A call with a
+    record (2020-07-01) gets a line of the record's facts; `copy_key` copies its SIP Call-IDs."""
     call = view.call
     # One fact per line, each cut at the edge: a long outcome never pushes the warning away.
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -45,9 +49,17 @@ def summary_text(view: CallView, *, wide: bool, compact: bool = False) -> Text:
     text.append(view.outcome.line(view.language), style="bold")
     text.append("\n")
     text.append(view.release, style="dim")
-    if (disagreement := view.conflict) is not None:
+    if facts := facts_line(call, copy_key=copy_key):
         text.append("\n")
-        text.append(f"⚠ {disagreement}", style="bold")
+        text.append("Record ", style="dim")
+        text.append(facts)
+        if call.ivr_nodes:
+            count = len(call.ivr_nodes)
+            text.append(f" · IVR track {count} node{'' if count == 1 else 's'} (i)", style="dim")
+    for note in (view.conflict, durations_note(call, view.analysis)):
+        if note is not None:
+            text.append("\n")
+            text.append(f"⚠ {note}", style="bold")
     return text
 
 
@@ -55,7 +67,7 @@ class CallSummary(Static):
     DEFAULT_CSS = """
     CallSummary {
         height: auto;
-        max-height: 5;
+        max-height: 7;
         text-wrap: nowrap;
         text-overflow: ellipsis;
         padding: 0 1;

@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Static
 
 from ccc_tui.api.models import Recording
 from ccc_tui.calls.columns import ColumnSpec, plan
+from ccc_tui.calls.record import channel_label, holds_text, is_multi_channel
 from ccc_tui.calls.text import cut, format_clock, safe_text
 from ccc_tui.calls.view import CallView
 from ccc_tui.calls.zone import to_local, zone_label
@@ -83,6 +84,11 @@ def _fit_text(text: Text, width: int) -> Text:
 def _label(label: str, width: int) -> str:
     # DataTable crops a header without an ellipsis: "Descripti" reads worse than "Desc".
     return label if len(label) <= width else {"Description": "Desc"}.get(label, label)
+
+
+def _channel_text(recording: Recording) -> str:
+    holds = holds_text(recording)
+    return f"{channel_label(recording)} · {holds}" if holds else channel_label(recording)
 
 
 def _bytes(n: int) -> str:
@@ -479,6 +485,10 @@ class RecordingsPane(Widget):
             ColumnSpec("start", start_w),
             ColumnSpec("duration", max([8 if wide else 4, *durs])),
         ]
+        if is_multi_channel(self._recordings):
+            # Each channel labelled, its holds beside it: shown before the description goes.
+            channels = [cell_len(_channel_text(r)) for r in self._recordings]
+            specs.append(ColumnSpec("channel", min(max([7, *channels]), 48), min=7, rank=0))
         if wide:
             types = [cell_len(safe_text(r.contact_type)) for r in self._recordings]
             specs.append(ColumnSpec("type", min(max([4, *types]), 14)))
@@ -566,6 +576,10 @@ class RecordingsPane(Widget):
                 cell = Text(value or "—", style="" if value else muted, justify="right")
             elif column.key == "type":
                 cell = Text(cut(safe_text(recording.contact_type), w))
+            elif column.key == "channel":
+                cell = Text(cut(channel_label(recording), w, where="middle"))
+                if holds := holds_text(recording):
+                    cell = _fit_text(Text(f"{cell.plain} · ").append(holds, style=muted), w)
             else:  # description
                 cell = Text(cut(safe_text(recording.description), w))
             cells.append(cell)
@@ -629,6 +643,10 @@ class RecordingsPane(Widget):
         )
         if agent:
             parts.append(f"agent {agent}")
+        if recording.channel or recording.hold_segments:
+            parts.append(f"channel {channel_label(recording)}")
+        if holds := holds_text(recording):
+            parts.append(holds)
         if recording.description:
             parts.append(safe_text(recording.description))
         text = Text(cut(" · ".join(parts) or safe_text(recording.file_name), width))
