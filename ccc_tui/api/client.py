@@ -459,9 +459,17 @@ class CccClient:
                         "GetMonoRecording",
                         v2020.mono_recording_params(instance, contact),
                     )
-                return v2020.parse_download_link(
+                link = v2020.parse_download_link(
                     await self.request(action, params, version=version)
                 )
+                if not link.file_name or link.file_name == file_name:
+                    return link
+                # GetMonoRecording names the call, not the file: a call with several recordings
+                # answers with one of them. The listing signs a fresh URL for each file.
+                for rec in await self.list_recordings(contact, instance_id=instance):
+                    if rec.file_name == file_name and rec.url and rec.channel == (channel or rec.channel):
+                        return DownloadLink(file_name=file_name, url=rec.url, duration=rec.duration)
+                return link
             params = v2017.download_params(instance, file_name, channel)
             return v2017.parse_download_link(await self.request("DownloadRecording", params))
 
