@@ -606,7 +606,8 @@ async def test_palette_switches_the_zone(tmp_path: Path) -> None:
 async def test_loading_says_what_it_loads_from_where(tmp_path: Path) -> None:
     from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 
-    app = build_app(tmp_path, initial_contact="2020927020", faults=Faults.parse("latency=400"))
+    # Long enough that a loaded machine cannot finish the load before the first look.
+    app = build_app(tmp_path, initial_contact="2020927020", faults=Faults.parse("latency=2500"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.1)
         screen = app.screen
