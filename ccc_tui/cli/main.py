@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from ccc_tui import __version__
 from ccc_tui.cli.common import add_target_arguments
@@ -129,24 +130,26 @@ def _run_headless(args: argparse.Namespace) -> int:
         print("\ninterrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        _silence_stdout()
+        # The reader of stdout, or of stderr (`2>&1 | head`), is gone: neither can say more.
+        _silence(sys.stdout, sys.stderr)
         return EXIT_BROKEN_PIPE
     except OSError as exc:
         if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
             raise
-        _silence_stdout()
+        _silence(sys.stdout)
         print(f"ccc-tui: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return 1
 
 
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
+def _silence(*streams: TextIO) -> None:
+    """Point these streams at /dev/null so the interpreter's final flush cannot fail again."""
+    for stream in streams:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
