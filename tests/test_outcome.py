@@ -290,9 +290,24 @@ def test_unknown_events_plus_a_disposition_take_the_record() -> None:
     o = outcome_of(call(), record)
     assert o.kind is OutcomeKind.ANSWERED and o.agents == ("李娜",)
     assert o.line() == "Answered by 李娜 (售前咨询组)"
-    odd = outcome_of(call(), "IVRException")
+    odd = outcome_of(call(), "QueuingFailed")
     assert odd.kind is OutcomeKind.UNKNOWN
-    assert odd.line() == "Outcome unknown — the record says IVRException"
+    assert odd.line() == "Outcome unknown — the record says QueuingFailed"
+
+
+def test_an_ivr_exception_is_a_failure_of_the_flow_not_a_caller_who_gave_up() -> None:
+    failed = outcome_of(call(ev("EnterIVR", 0, 17), ev("IVRException", 17)))
+    assert failed.kind is OutcomeKind.IVR_FAILED and failed.wait == timedelta(seconds=17)
+    assert failed.line() == "The IVR failed after 0:17 — the flow ended the call before any queue"
+    assert failed.line("zh") == "IVR 异常，0:17 后 — 流程结束了通话，未进入队列"
+    assert not failed.answered
+    # Without the exception event the same trail is read as a caller who gave up there.
+    assert outcome_of(call(ev("EnterIVR", 0, 17))).kind is OutcomeKind.ABANDONED_IN_IVR
+    # The record's word alone is enough…
+    assert outcome_of(call(), "IVRException").kind is OutcomeKind.IVR_FAILED
+    # …but an exception the flow recovered from (the call went on to an agent) is no failure.
+    recovered = call(ev("IVRException", 5), *inbound_answered())
+    assert outcome_of(recovered).kind is OutcomeKind.ANSWERED
 
 
 def test_events_win_over_a_disagreeing_disposition_but_not_over_an_inference() -> None:

@@ -14,7 +14,8 @@ How the outcome is read, strongest evidence first:
 2. **An explicit end event** without talk: AbandonedRing → abandoned while ringing; ACDOverflow →
    queue overflow; a queuing time-out; AbandonedInQueue → abandoned in the queue; Dial (or an
    outbound call) → not answered, by the agent (back-to-back: the agent's phone rang, no dial
-   followed) or by the customer.
+   followed) or by the customer; IVRException (2020-07-01) as the last stage → the IVR failed:
+   the flow, not the caller, ended the call.
 3. **The record's ContactDisposition**, when the events say nothing explicit (a 2020-07-01 call
    carries its record: `Call.record`). For a call not answered, the record's early media state
    says why (busy, powered off, no such number, …).
@@ -53,6 +54,7 @@ class OutcomeKind(StrEnum):
     TRANSFERRED = "transferred"
     CONFERENCE = "conference"  # a conference or a call for help
     ABANDONED_IN_IVR = "abandoned_in_ivr"
+    IVR_FAILED = "ivr_failed"  # the flow ended the call (IVRException): not the caller's doing
     ABANDONED_IN_QUEUE = "abandoned_in_queue"
     ABANDONED_RINGING = "abandoned_ringing"
     QUEUE_OVERFLOW = "queue_overflow"
@@ -115,7 +117,7 @@ DISPOSITION_KINDS: dict[str, OutcomeKind] = {
     "QueuingOverflow": OutcomeKind.QUEUE_OVERFLOW,
     "QueuingFailed": OutcomeKind.UNKNOWN,  # the call could not be queued: why is not said
     "Voicemail": OutcomeKind.NOT_ANSWERED,  # nobody answered; the caller left a message
-    "IVRException": OutcomeKind.UNKNOWN,
+    "IVRException": OutcomeKind.IVR_FAILED,
     "Reject": OutcomeKind.NOT_ANSWERED,
     "ForwardToOutsideNumber": OutcomeKind.TRANSFERRED,
 }
@@ -192,6 +194,11 @@ class Outcome:
             if zh:
                 return f"在 IVR 中放弃{after} — 未进入队列"
             return f"Abandoned in the IVR{after} — the caller never reached a queue"
+        if kind is OutcomeKind.IVR_FAILED:
+            after = _after(self.wait, zh)
+            if zh:
+                return f"IVR 异常{after} — 流程结束了通话，未进入队列"
+            return f"The IVR failed{after} — the flow ended the call before any queue"
         if kind is OutcomeKind.ABANDONED_IN_QUEUE:
             where = f" {group}" if group else ""
             after = _after(self.wait, zh)
@@ -480,6 +487,7 @@ def _read_events(spans: list[_Span], outbound: bool) -> Outcome | None:
     abandoned_queue: _Span | None = None
     abandoned_ring: _Span | None = None
     dial: _Span | None = None
+    ivr_failed: _Span | None = None
     queue_group = ""  # the last queue the call was in before anyone talked
     for span in spans:
         code, event = span.code, span.event
@@ -487,6 +495,8 @@ def _read_events(spans: list[_Span], outbound: bool) -> Outcome | None:
         if lane is Lane.QUEUE and event.skill_group and not talks:
             queue_group = event.skill_group
         if code == "EnterIVR" or (lane is Lane.IVR and code not in EVENT_KINDS):
+            if code == "IVRException":
+                ivr_failed = span
             first_ivr = first_ivr or span
             if span.end is not None:
                 ivr_end = span.end if ivr_end is None else max(ivr_end, span.end)
@@ -647,6 +657,13 @@ def _read_events(spans: list[_Span], outbound: bool) -> Outcome | None:
     if last_stage is None:
         return None
     stage, span = last_stage
+    if stage == "ivr" and ivr_failed is not None:
+        start = first_ivr.start if first_ivr else span.start
+        return Outcome(
+            OutcomeKind.IVR_FAILED,
+            wait=_between(start, ivr_failed.start if ivr_end is None else ivr_end),
+            facts=tuple(_fact(s) for s in (first_ivr, ivr_failed) if s is not None),
+        )
     if stage == "ivr":
         start = first_ivr.start if first_ivr else span.start
         return Outcome(

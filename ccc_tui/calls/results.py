@@ -30,6 +30,7 @@ _FEW_WORDS: dict[OutcomeKind, str] = {
     OutcomeKind.TRANSFERRED: "transferred",
     OutcomeKind.CONFERENCE: "conference",
     OutcomeKind.ABANDONED_IN_IVR: "gave up in IVR",
+    OutcomeKind.IVR_FAILED: "IVR failed",
     OutcomeKind.ABANDONED_IN_QUEUE: "gave up in queue",
     OutcomeKind.ABANDONED_RINGING: "gave up ringing",
     OutcomeKind.QUEUE_OVERFLOW: "queue overflow",
@@ -40,6 +41,7 @@ _FEW_WORDS: dict[OutcomeKind, str] = {
 LOST: frozenset[OutcomeKind] = frozenset(
     {
         OutcomeKind.ABANDONED_IN_IVR,
+        OutcomeKind.IVR_FAILED,
         OutcomeKind.ABANDONED_IN_QUEUE,
         OutcomeKind.ABANDONED_RINGING,
         OutcomeKind.QUEUE_OVERFLOW,
