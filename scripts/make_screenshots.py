@@ -24,11 +24,11 @@ from textual.widgets import Input  # noqa: E402
 
 from ccc_tui.api import v2017  # noqa: E402
 from ccc_tui.calls.history import HistoryStore  # noqa: E402
-from ccc_tui.emulator.constants import DEMO_INSTANCE_ID  # noqa: E402
+from ccc_tui.emulator.constants import DEMO_INSTANCE_ID, DEMO_INSTANCE_ID_2020  # noqa: E402
 from ccc_tui.emulator.dataset import Dataset  # noqa: E402
-from ccc_tui.emulator.showcase import SHOWCASE  # noqa: E402
+from ccc_tui.emulator.showcase import SHOWCASE, SHOWCASE_2020  # noqa: E402
 from ccc_tui.profiles.context import AppContext  # noqa: E402
-from ccc_tui.profiles.demo import demo_client  # noqa: E402
+from ccc_tui.profiles.demo import demo_api_version, demo_client  # noqa: E402
 from ccc_tui.profiles.session import LaunchTarget  # noqa: E402
 from ccc_tui.tui.app import CccApp  # noqa: E402
 
@@ -48,6 +48,7 @@ class Shot:
     keys: Sequence[str] = ()
     history: bool = False
     first_run: bool = False  # no credentials anywhere: the app's welcome screen
+    instance: str = DEMO_INSTANCE_ID  # the demo's 2.0 instance: DEMO_INSTANCE_ID_2020
 
 
 SHOTS = [
@@ -77,6 +78,13 @@ SHOTS = [
     # The incident of the showcase day: the complaints queue loses most calls from 10:05 (the
     # summary is on top by itself: more rows than a screenful).
     Shot("search-incident-120x40", (120, 40), keys=(*"yesterday 投诉处理组", "enter")),
+    # A CCC 2.0 call that died in an IVR node minutes after a flow was published.
+    Shot(
+        "call-2020-ivr-failure-120x40",
+        (120, 40),
+        contact=SHOWCASE_2020["ivr_failure"],
+        instance=DEMO_INSTANCE_ID_2020,
+    ),
 ]
 
 
@@ -94,18 +102,20 @@ def build_app(data_dir: Path, shot: Shot) -> CccApp:
         ):
             body = {"Data": dataset.call_data(DEMO_INSTANCE_ID, SHOWCASE[name])}
             store.record(v2017.parse_call(body, SHOWCASE[name]), DEMO_INSTANCE_ID)
+    default = shot.instance == DEMO_INSTANCE_ID
     context = AppContext(
-        instance_id=DEMO_INSTANCE_ID,
-        label="demo instance",
+        instance_id=shot.instance,
+        label="demo instance" if default else f"demo instance {shot.instance}",
         demo=True,
         tz=ZONE,
         download_dir=data_dir / "Downloads" / "ccc-tui",
+        api_version=demo_api_version(shot.instance),
     )
     if shot.first_run:
         welcome = AppContext(instance_id="", label="default · cn-shanghai", tz=ZONE)
         return CccApp(client=None, store=store, context=welcome, launch=LaunchTarget())
     return CccApp(
-        client=demo_client(anchor=ANCHOR, request_ids=lambda: REQUEST_ID),
+        client=demo_client(anchor=ANCHOR, request_ids=lambda: REQUEST_ID, instance_id=shot.instance),
         store=store,
         context=context,
         initial_contact=shot.contact,

@@ -25,10 +25,9 @@ DEMO_ENDPOINT = f"http://127.0.0.1:{DEFAULT_PORT}"
 
 
 def demo_api_version(instance_id: str = DEMO_INSTANCE_ID) -> str:
-    """The API version of a demo instance: the default instance is a 2017-07-05 one. The hook for
-    the emulator's 2.0 instance: once `constants` names it (`DEMO_INSTANCE_ID_2020`), that id
-    speaks 2020-07-01. Explicit, so the demo never spends a request deciding."""
-    if instance_id and instance_id == getattr(constants, "DEMO_INSTANCE_ID_2020", None):
+    """The API version of a demo instance: the default one speaks 2017-07-05, `ccc-demo-2020`
+    2020-07-01. Explicit, so the demo never spends a request deciding."""
+    if instance_id == constants.DEMO_INSTANCE_ID_2020:
         return versions.V2020
     return versions.V2017
 

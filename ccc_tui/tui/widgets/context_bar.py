@@ -119,7 +119,9 @@ class ContextBar(Static):
             zone = f" · {short_zone_label(ctx.tz)}"
         # Optional parts, most useful first, each only if it fits whole: the instance says which
         # call center this is; an endpoint override says where the requests go (it gives way first).
-        parts = [f" · {safe_text(ctx.instance_id, 40)}"] if ctx.instance_id else []
+        instance = safe_text(ctx.instance_id, 40)
+        # Not twice: the demo's 2.0 instance is labelled with its id.
+        parts = [f" · {instance}"] if instance and instance not in ctx.label else []
         if ctx.api_version:
             parts.append(f" · {api_version_label(ctx.api_version)}")
         if ctx.endpoint:
