@@ -22,8 +22,12 @@ garbage collector ran.
   call that draws one segment per line — what Textual's own layout, scrollbar and compositing
   cost on this machine, whatever the widget. The two take turns, a widget of each freshly
   mounted per round, and their medians are compared;
-- the worst frame of each size, and whether any frame over 16 ms overlapped a collection of the
-  garbage collector (from `gc.callbacks`);
+- the worst frame of each size, and which frames over 16 ms overlapped a collection of the
+  garbage collector (from `gc.callbacks`): young collections run during most frames, so the
+  budget counts the frames a collection took over 16 ms (under 16 ms without its time);
+- wall time is what a user waits, but a busy machine inflates it by preempting this process, so
+  each step also gives this thread's CPU time, and the parts of a step (the widget's render_line,
+  the scroll bars) are CPU time;
 - memory: the process's RSS growth from showing the call and scrolling through it, in a process of
   its own with nothing else in it (the Call itself is built before the baseline), and traced
   Python allocations kept over the same stretch, in another (tracemalloc's own bookkeeping
@@ -119,10 +123,10 @@ class Probe(EventTimeline):
         self.render_time = 0.0
 
     def render_line(self, y: int) -> Strip:
-        started = time.perf_counter()
+        started = time.thread_time()
         strip = super().render_line(y)
         self.rendered += 1
-        self.render_time += time.perf_counter() - started
+        self.render_time += time.thread_time() - started
         return strip
 
 
@@ -150,12 +154,12 @@ class BareScrollView(ScrollView, can_focus=True):
         self.scroll_to(y=self.scroll_y + self.size.height, animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
-        started = time.perf_counter()
+        started = time.thread_time()
         self.rendered += 1
         row = round(self.scroll_y) + y
         text = f"{row:>8} " + "x" * max(self.size.width - 9, 0)
         strip = Strip([Segment(text, self.rich_style)], self.size.width)
-        self.render_time += time.perf_counter() - started
+        self.render_time += time.thread_time() - started
         return strip
 
 
@@ -268,11 +272,11 @@ class ScrollbarClock:
         render_lines = ScrollBar.render_lines
 
         def timed(bar: ScrollBar, crop: Region) -> list[Strip]:
-            started = time.perf_counter()
+            started = time.thread_time()
             try:
                 return render_lines(bar, crop)
             finally:
-                cls.spent += time.perf_counter() - started
+                cls.spent += time.thread_time() - started
 
         ScrollBar.render_lines = timed  # type: ignore[method-assign, assignment]
 
@@ -281,8 +285,8 @@ class ScrollbarClock:
 class Step:
     work: float  # ms in the handler and the frame
     work_cpu: float  # ms of this thread's CPU time over the same stretches
-    ours: float  # ms of it in the widget's render_line
-    bar: float  # ms of it in the scroll bars
+    ours: float  # CPU ms of it in the widget's render_line
+    bar: float  # CPU ms of it in the scroll bars
     cpu: float  # ms of process time for the whole press, harness included
     lines: int  # lines the widget rendered
     scrolled: bool  # whether the view moved
@@ -506,11 +510,11 @@ async def main() -> None:
     for size in ((80, 24), BIG):
         label = f"{size[0]}×{size[1]}"
         mounted_ms, switched_ms, lines = await first_paint(args.events, size, warm=True, repeat=repeat)
-        worst = max(statistics.median(mounted_ms), statistics.median(switched_ms))
+        paint = max(statistics.median(mounted_ms), statistics.median(switched_ms))
         print(
             f"{label} first paint ({lines} lines rendered), median [min–max] of"
             f" {len(mounted_ms)}: mount {_spread(mounted_ms)} ms, set_view {_spread(switched_ms)} ms"
-            f" — budget {FIRST_PAINT_MS:.0f} ms: {verdict(worst, FIRST_PAINT_MS)}"
+            f" — budget {FIRST_PAINT_MS:.0f} ms: {verdict(paint, FIRST_PAINT_MS)}"
         )
         if args.quick and size != BIG:
             continue
@@ -519,8 +523,8 @@ async def main() -> None:
         for key, steps in results.items():
             print(
                 f"  {key:<36} {len(steps):>3} steps: handler + frame {median(steps, 'work'):5.2f}"
-                f" ({median(steps, 'work_cpu'):5.2f} CPU), of which render_line"
-                f" {median(steps, 'ours'):4.2f} and scroll bars {median(steps, 'bar'):4.2f};"
+                f" ({median(steps, 'work_cpu'):5.2f} CPU), of which CPU in render_line"
+                f" {median(steps, 'ours'):4.2f} and in scroll bars {median(steps, 'bar'):4.2f};"
                 f" CPU per press {median(steps, 'cpu'):5.2f}; {median(steps, 'lines'):.0f} lines"
             )
         timeline = [
@@ -531,15 +535,20 @@ async def main() -> None:
         ]
         slow = [s for s in timeline if s.work > FRAME_MS]
         slow_gc = [s for s in slow if s.generation >= 0]
+        # Young collections run during most frames; what matters is a frame that a collection
+        # took over 16 ms.
         pushed = [s for s in slow_gc if s.work - s.gc <= FRAME_MS]
-        worst_frame = max(s.work for s in timeline)
+        worst = max(timeline, key=lambda s: s.work)
         print(
-            f"{label} timeline: worst frame {worst_frame:.1f} ms; {len(slow)} of {len(timeline)}"
-            f" frames over {FRAME_MS:.0f} ms, {len(slow_gc)} of them during a garbage collection"
+            f"{label} timeline: worst frame {worst.work:.1f} ms"
+            + (f" (a generation-{worst.generation} collection took {worst.gc:.1f} ms of it)"
+               if worst.generation >= 0 else "")
+            + f"; {len(slow)} of {len(timeline)} frames over {FRAME_MS:.0f} ms,"
+            f" {len(slow_gc)} of them during a garbage collection"
             + (
                 f" (generations {sorted({s.generation for s in slow_gc})}, collecting"
-                f" {_spread([s.gc for s in slow_gc])} ms; {len(pushed)} would be within"
-                f" {FRAME_MS:.0f} ms without it)"
+                f" {_spread([s.gc for s in slow_gc])} ms), {len(pushed)} taken over"
+                f" {FRAME_MS:.0f} ms by it"
                 if slow_gc
                 else ""
             )
@@ -547,7 +556,7 @@ async def main() -> None:
         if size != BIG:
             continue
         measures += [
-            Measure(f"timeline first paint, {label}, {args.events:,} events", worst, "ms",
+            Measure(f"timeline first paint, {label}, {args.events:,} events", paint, "ms",
                     f"≤ {FIRST_PAINT_MS:.0f} ms", limit=FIRST_PAINT_MS,
                     note="the slower median of mount and set_view"),
             Measure(f"timeline j, cursor moves, {label}", median(results["j, cursor moves"], "work"),
@@ -561,9 +570,13 @@ async def main() -> None:
                     yardstick="bare ScrollView",
                     yardstick_figure=median(results["pagedown, bare ScrollView"], "work"),
                     ratio_limit=BARE_RATIO),
-            Measure(f"timeline worst frame, {label}", worst_frame, "ms", ""),
-            Measure(f"timeline frames > {FRAME_MS:.0f} ms during a GC, {label}", len(slow_gc),
-                    "", "none", limit=0),
+            Measure(f"timeline worst frame, {label}", worst.work, "ms", "",
+                    note=f"generation-{worst.generation} GC {worst.gc:.1f} ms in it"
+                    if worst.generation >= 0 else ""),
+            Measure(f"timeline frames a GC took over {FRAME_MS:.0f} ms, {label}", len(pushed),
+                    "", "none", limit=0,
+                    note=f"{len(slow_gc)} of {len(slow)} frames over {FRAME_MS:.0f} ms overlapped"
+                    " a collection"),
         ]
     rss = memory_in_own_process(args.events, args.steps, "rss")
     traced = memory_in_own_process(args.events, args.steps, "traced")
