@@ -5,7 +5,8 @@
 Budget (DESIGN.md §7): the history stays fast at 100,000 rows. Prints, for a store of N rows
 over two instances: the query plan of `recent()`, the median and worst `recent()` (the home
 list: 200 rows of one instance; the palette: 20), opening the store (its quick_check included),
-one `record()` that prunes a store over the limit, and one `record()` at the limit.
+one `record()` that prunes a store over the limit, and one `record()` at the limit. §7 sets no
+figure for "fast", so the table shows these without a verdict. `--quick`: 10 repeats.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.report import Measure, add_measures_argument, write_measures
 from ccc_tui.api.models import Call
 from ccc_tui.calls.history import DEFAULT_MAX_ROWS, HistoryStore, recent_query
 
@@ -40,7 +42,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--quick", action="store_true", help="10 repeats")
+    add_measures_argument(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = 10
+    budget = "fast (no figure)"
+    rows = f"{args.rows // 1000}k rows"
+    measures: list[Measure] = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "history.sqlite3"
         HistoryStore(path).close()
@@ -67,10 +76,12 @@ def main() -> None:
 
         open_ms, _ = timed(lambda: HistoryStore(path).close(), 5)
         print(f"open (quick_check included): {open_ms:.1f} ms median of 5")
+        measures.append(Measure(f"history open, {rows}", open_ms, "ms", budget))
         store = HistoryStore(path)
         for limit, label in ((200, "home list"), (20, "palette")):
             median, worst = timed(lambda lim=limit: store.recent(lim, instance_id="inst0"), args.repeat)
             print(f"recent({limit}) [{label}]: {median:.2f} ms median, {worst:.2f} ms worst")
+            measures.append(Measure(f"history recent({limit}) [{label}], {rows}", median, "ms", budget))
         median, worst = timed(lambda: store.recent(200), args.repeat)
         print(f"recent(200) [all instances]: {median:.2f} ms median, {worst:.2f} ms worst")
 
@@ -84,7 +95,9 @@ def main() -> None:
             lambda: store.record(Call(contact_id=f"y{next(counter)}"), "inst0"), args.repeat
         )
         print(f"record() at the limit: {median:.2f} ms median, {worst:.2f} ms worst")
+        measures.append(Measure(f"history record() at the limit, {rows}", median, "ms", budget))
         store.close()
+    write_measures(args.measures_json, measures)
 
 
 if __name__ == "__main__":

@@ -39,14 +39,19 @@ class Measure:
 
     @property
     def holds(self) -> bool | None:
-        """Whether the budget holds; None when the measure has no budget to hold."""
+        """Whether the budget holds; None when the measure has no budget to hold. With both a
+        `limit` and a `ratio_limit` ("≤ 400 ms and ≤ 1.25× bare Textual") both must hold; a
+        `ratio_limit` without a yardstick figure cannot be judged, and does not count."""
+        checks = []
         if self.ratio_limit is not None and self.ratio is not None:
-            value, limit = self.ratio, self.ratio_limit
-        elif self.limit is not None:
-            value, limit = self.figure, self.limit
-        else:
+            checks.append((self.ratio, self.ratio_limit))
+        if self.limit is not None:
+            checks.append((self.figure, self.limit))
+        if not checks:
             return None
-        return value >= limit if self.higher_is_better else value <= limit
+        if self.higher_is_better:
+            return all(value >= limit for value, limit in checks)
+        return all(value <= limit for value, limit in checks)
 
 
 def add_measures_argument(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +73,7 @@ def read_measures(path: Path) -> list[Measure]:
 
 
 def _number(value: float, unit: str) -> str:
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:#.3g}" if abs(value) < 10 else f"{value:.1f}"
     return f"{text} {unit}".strip()
 
 
