@@ -14,6 +14,7 @@ from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ccc_tui.api.models import Call, CallEvent, Lane
@@ -770,7 +771,7 @@ def test_event_fields_and_raw_json_are_inert() -> None:
     assert text.index('"AgentName"') < text.index('"Bidi"') < text.index('"C1"')  # sorted
 
 
-def _static_text(static: Static) -> str:
+def _static_text(static: Widget) -> str:
     return "\n".join(strip.text for strip in static.render_lines(static.region.reset_offset))
 
 
@@ -780,7 +781,7 @@ async def test_event_detail_toggles_raw_json() -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         detail = app.query_one(EventDetail)
         raw = app.query_one("#event-detail-raw", Static)
-        fields = app.query_one("#event-detail-fields", Static)
+        fields = app.query_one("#event-detail-fields")
         await pilot.pause()
         assert "No event selected." in _static_text(fields)
         detail.set_event(app.view.call.events[5])

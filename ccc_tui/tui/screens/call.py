@@ -7,14 +7,17 @@ failure goes through `show_failure`, which keeps the screen usable.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import ScreenResume
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, Static
@@ -44,6 +47,9 @@ from ccc_tui.tui.widgets.phase_bar import PhaseBar
 from ccc_tui.tui.widgets.recordings import RecordingsPane
 from ccc_tui.tui.widgets.timeline import EventTimeline
 
+# A screen pushed while its reads are under way waits this long for them before its first frame:
+# a quick answer (demo, a near server) is then shown at once, without a "loading" frame first.
+LOADING_HOLD_S = 0.03
 WIDE = 110  # from this width the detail panel sits beside the timeline
 # Shorter terminals than these give up the phase bar, then most of the summary, then all of it
 # and part of the recordings pane: the timeline keeps a few rows at any height.
@@ -73,6 +79,13 @@ def as_ccc_error(exc: BaseException) -> CccError:
     )
 
 
+def _styles_token(app: App[object]) -> tuple[int, str] | None:
+    """What the app's styles depend on: Textual counts every change of its CSS (a theme, the
+    terminal's colours) in `_css_update_count`. None when that is not known (never skip)."""
+    count = getattr(app, "_css_update_count", None)
+    return (count, app.theme) if isinstance(count, int) else None
+
+
 @dataclass(frozen=True)
 class LoadResult:
     contact_id: str
@@ -81,6 +94,23 @@ class LoadResult:
     recordings_error: CccError | None
     ivr_nodes: tuple[IvrNode, ...] | None = None  # None: the instance could not say
     ivr_error: CccError | None = None
+
+
+def load_result(contact_id: str, events: object, recordings: object, ivr: object) -> LoadResult:
+    """The answers of the three reads (a value or the exception each ended with) as one result."""
+    events_error = as_ccc_error(events) if isinstance(events, BaseException) else None
+    recordings_error = as_ccc_error(recordings) if isinstance(recordings, BaseException) else None
+    # The IVR track never fails the call: without it the pane says why and stays closed.
+    nodes = ivr if isinstance(ivr, tuple) else None
+    ivr_error = as_ccc_error(ivr) if isinstance(ivr, BaseException) else None
+    call: Call | None = None
+    if isinstance(events, Call):
+        call = replace(
+            events,
+            recordings=recordings if isinstance(recordings, tuple) else (),
+            ivr_nodes=nodes,
+        )
+    return LoadResult(contact_id, call, events_error, recordings_error, nodes, ivr_error)
 
 
 class CallScreen(AppScreen):
@@ -167,6 +197,10 @@ class CallScreen(AppScreen):
         self.filter_open = False
         self.ivr_open = False  # the IVR track pane: open by itself when the call ended in the IVR
         self._short = False  # a short terminal: the recordings pane is held lower
+        self._reads: asyncio.Future[Any] | None = None
+        self._answered: asyncio.Future[None] | None = None  # done once the reads are answered
+        self._load_started = 0.0
+        self._styled_with: tuple[int, str] | None = None
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -273,39 +307,52 @@ class CallScreen(AppScreen):
             self.state = "loading"
             self._show()
         self.query_one(ErrorPanel).clear()
-        self.load()
-
-    @work(exclusive=True, group="load", exit_on_error=False)
-    async def load(self) -> None:
+        # The reads start now, as tasks of their own: they are under way before the screen is
+        # even shown, so its first frame and the server's latency overlap.
         contact_id = self.contact_id
         instance_id = self.context.instance_id
-        events, recordings, ivr = await asyncio.gather(
-            self.client.get_call_events(contact_id, instance_id=instance_id),
-            self.client.list_recordings(contact_id, instance_id=instance_id),
-            self.client.list_ivr_nodes(contact_id, instance_id=instance_id),
+        reads = asyncio.gather(
+            asyncio.ensure_future(self.client.get_call_events(contact_id, instance_id=instance_id)),
+            asyncio.ensure_future(self.client.list_recordings(contact_id, instance_id=instance_id)),
+            asyncio.ensure_future(self.client.list_ivr_nodes(contact_id, instance_id=instance_id)),
             return_exceptions=True,
         )
-        if isinstance(ivr, asyncio.CancelledError):
-            raise ivr
-        events_error = as_ccc_error(events) if isinstance(events, BaseException) else None
-        recordings_error = (
-            as_ccc_error(recordings) if isinstance(recordings, BaseException) else None
-        )
-        # The IVR track never fails the call: without it the pane says why and stays closed.
-        nodes = ivr if isinstance(ivr, tuple) else None
-        ivr_error = as_ccc_error(ivr) if isinstance(ivr, BaseException) else None
-        call: Call | None = None
-        if isinstance(events, Call):
-            call = replace(
-                events,
-                recordings=recordings if isinstance(recordings, tuple) else (),
-                ivr_nodes=nodes,
-            )
-        self.post_message(
-            self.Loaded(
-                LoadResult(contact_id, call, events_error, recordings_error, nodes, ivr_error)
-            )
-        )
+        if self._reads is not None:
+            self._reads.cancel()  # the answer for the call shown before is not wanted
+        self._reads = reads
+        self._load_started = time.monotonic()
+        self._answered = asyncio.get_running_loop().create_future()
+        self.load(contact_id, reads, self._answered)
+
+    @work(exclusive=True, group="load", exit_on_error=False)
+    async def load(
+        self,
+        contact_id: str,
+        reads: asyncio.Future[Any],
+        answered: asyncio.Future[None],
+    ) -> None:
+        try:
+            events, recordings, ivr = await reads
+            if isinstance(ivr, asyncio.CancelledError):
+                raise ivr
+            self.post_message(self.Loaded(load_result(contact_id, events, recordings, ivr)))
+        finally:
+            if not answered.done():
+                answered.set_result(None)
+
+    async def on_screen_resume(self, event: ScreenResume) -> None:
+        """Runs before Textual's own resume handler: skip its restyle of every widget when
+        nothing changed the styles since the screen was last shown, and give a read that is
+        nearly done the moment to finish, so the first frame shows the call, not "loading"."""
+        token = _styles_token(self.app)
+        if token is not None and token == self._styled_with:
+            event.refresh_styles = False
+        self._styled_with = token
+        answered = self._answered
+        if answered is not None and not answered.done():
+            hold = LOADING_HOLD_S - (time.monotonic() - self._load_started)
+            if hold > 0:
+                await asyncio.wait([answered], timeout=hold)
 
     @on(Loaded)
     def show_result(self, message: Loaded) -> None:

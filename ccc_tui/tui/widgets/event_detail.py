@@ -11,15 +11,21 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
+from textual.visual import Visual, visualize
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ccc_tui.api.catalogue import LANE_LABELS_ZH, event_description, event_label, value_meaning
@@ -29,7 +35,7 @@ from ccc_tui.calls.text import format_duration, format_offset, safe_text
 from ccc_tui.calls.view import CallView
 from ccc_tui.calls.zone import format_local
 
-__all__ = ["EventDetail", "event_fields", "raw_json"]
+__all__ = ["EventDetail", "FieldGrid", "event_fields", "grid_lines", "raw_json"]
 
 MAX_VALUE = 2000  # cells; a longer value is cut with "…" (the raw JSON still has all of it)
 
@@ -153,7 +159,7 @@ class EventDetail(VerticalScroll, can_focus=True):
         return self._event
 
     def compose(self) -> ComposeResult:
-        yield Static(id="event-detail-fields")
+        yield FieldGrid(id="event-detail-fields")
         yield Static(id="event-detail-raw")
 
     def on_mount(self) -> None:
@@ -194,26 +200,128 @@ class EventDetail(VerticalScroll, can_focus=True):
 
     def _refresh_content(self) -> None:
         try:
-            fields = self.query_one("#event-detail-fields", Static)
+            fields = self.query_one("#event-detail-fields", FieldGrid)
             raw = self.query_one("#event-detail-raw", Static)
         except NoMatches:  # not composed yet: on_mount will fill it in
             return
-        fields.update(self._fields_renderable())
+        if self._event is None:
+            fields.show_rows(None)
+        else:
+            fields.show_rows(event_fields(self._event, self._view))
         if self.show_raw and self._event is not None:
             title = Text("Raw JSON", style=self.get_component_rich_style("event-detail--raw-title"))
             raw.update(Group(title, Text(raw_json(self._event.raw))))
         else:
             raw.update("")
 
-    def _fields_renderable(self) -> RenderableType:
-        if self._event is None:
+    def fields_renderable(self, rows: list[tuple[str, str]] | None) -> RenderableType:
+        """The fields as a Rich grid: what FieldGrid draws, and what it falls back to."""
+        if rows is None:
             return Text("No event selected.", style=self.get_component_rich_style("event-detail--empty"))
-        key_style = self.get_component_rich_style("event-detail--key", partial=True)
-        empty_style = self.get_component_rich_style("event-detail--empty", partial=True)
+        key_style, empty_style = self.field_styles()
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(no_wrap=True, style=key_style)
         table.add_column(ratio=1, overflow="fold")
-        fields = event_fields(self._event, self._view)
-        for name, value in fields:
+        for name, value in rows:
             table.add_row(Text(name), Text(value) if value else Text("—", style=empty_style))
         return table
+
+    def field_styles(self) -> tuple[RichStyle, RichStyle]:
+        """The styles of the field names and of an empty value's dash."""
+        return (
+            self.get_component_rich_style("event-detail--key", partial=True),
+            self.get_component_rich_style("event-detail--empty", partial=True),
+        )
+
+
+class FieldGrid(Widget):
+    """The fields of one event, drawn line by line.
+
+    It draws what a Rich grid of two columns draws (names, one space, values folded to the
+    rest of the width; `EventDetail.fields_renderable`), without the grid's cost: measuring and
+    rendering every cell twice, once for the height and once to draw, took more time than the
+    rest of opening a call. Only a panel too narrow for the longest name is drawn by the grid.
+    """
+
+    DEFAULT_CSS = """
+    FieldGrid { height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[tuple[str, str]] | None = None
+        self._lines: tuple[object, list[Strip]] | None = None  # (what they were drawn for, lines)
+
+    def show_rows(self, rows: list[tuple[str, str]] | None) -> None:
+        """Show these (name, value) rows; None: no event."""
+        self._rows = rows
+        self._lines = None
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._draw(width))
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._draw(self.size.width)
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _draw(self, width: int) -> list[Strip]:
+        detail = self.parent
+        assert isinstance(detail, EventDetail)
+        base = self.visual_style.rich_style
+        key_style, empty_style = detail.field_styles()
+        key = (width, base, key_style, empty_style)
+        if self._lines is not None and self._lines[0] == key:
+            return self._lines[1]
+        rows = self._rows
+        lines = None
+        if rows:
+            lines = grid_lines(self.app.console, rows, width, base + key_style, base + empty_style, base)
+        if lines is None:
+            renderable = detail.fields_renderable(rows)
+            lines = Visual.to_strips(self, visualize(self, renderable), width, None, self.visual_style)
+        self._lines = (key, lines)
+        return lines
+
+
+def grid_lines(
+    console: Console,
+    rows: list[tuple[str, str]],
+    width: int,
+    key_style: RichStyle,
+    empty_style: RichStyle,
+    value_style: RichStyle,
+) -> list[Strip] | None:
+    """The lines of a Rich grid of (name, value) rows (`EventDetail.fields_renderable`), segment
+    for segment, made directly: the names left-aligned in a column as wide as the longest, then
+    one space, then the value (or a dash in `empty_style`) folded to the rest of `width`. None
+    when the names leave the values no room: the grid itself decides what to cut then."""
+    names = [Text(name) for name, _ in rows]
+    name_width = max(text.cell_len for text in names)
+    value_width = width - name_width - 1
+    if value_width < 1 or name_width < 1:
+        return None
+    gap = Segment(" ", key_style)
+    blank_name = Segment(" " * (name_width + 1), key_style)
+    lines: list[Strip] = []
+    for text, (_, value) in zip(names, rows, strict=True):
+        text.truncate(name_width, overflow="ellipsis", pad=True)
+        if value:
+            cell = Text(value)
+            style = value_style
+        else:
+            cell = Text("—")
+            style = empty_style
+        folded = cell.wrap(console, value_width, justify="left", overflow="fold")
+        first = True
+        for part in folded:
+            part.truncate(value_width, overflow="fold", pad=True)
+            segment = Segment(part.plain, style)
+            if first:
+                lines.append(Strip([Segment(text.plain, key_style), gap, segment], width))
+                first = False
+            else:
+                lines.append(Strip([blank_name, segment], width))
+    return lines
