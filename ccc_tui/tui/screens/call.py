@@ -48,8 +48,9 @@ from ccc_tui.tui.widgets.recordings import RecordingsPane
 from ccc_tui.tui.widgets.timeline import EventTimeline
 
 # A screen pushed while its reads are under way waits this long for them before its first frame:
-# a quick answer (demo, a near server) is then shown at once, without a "loading" frame first.
-LOADING_HOLD_S = 0.03
+# an answer within it (demo, a near server) is the first thing drawn. A "loading" state shown
+# for less than a tenth of a second is a flash nobody reads; by then waiting is noticeable.
+LOADING_HOLD_S = 0.1
 WIDE = 110  # from this width the detail panel sits beside the timeline
 # Shorter terminals than these give up the phase bar, then most of the summary, then all of it
 # and part of the recordings pane: the timeline keeps a few rows at any height.
@@ -198,9 +199,11 @@ class CallScreen(AppScreen):
         self.ivr_open = False  # the IVR track pane: open by itself when the call ended in the IVR
         self._short = False  # a short terminal: the recordings pane is held lower
         self._reads: asyncio.Future[Any] | None = None
-        self._answered: asyncio.Future[None] | None = None  # done once the reads are answered
+        # Done once the reads are answered: True when the answer was posted as Loaded.
+        self._answered: asyncio.Future[bool] | None = None
         self._load_started = 0.0
         self._styled_with: tuple[int, str] | None = None
+        self._parts: dict[str | type[Widget], Widget] = {}
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -268,44 +271,59 @@ class CallScreen(AppScreen):
             LoadingIndicator: state == "loading",
         }
         for widget_type, visible in shown.items():
-            self.query_one(widget_type).display = visible
+            self._part(widget_type).display = visible
         self._fit_height(ready)
-        self.query_one("#body").display = ready
-        self.query_one(IvrTrackPane).display = ready and self.ivr_open
-        self.query_one("#empty").display = state == "empty"
-        loading = self.query_one("#loading-text", Static)
+        self._part("#body").display = ready
+        ivr = self._part(IvrTrackPane)
+        assert isinstance(ivr, IvrTrackPane)
+        ivr.display = ready and self.ivr_open
+        if ivr.display:
+            ivr.catch_up()
+        self._part("#empty").display = state == "empty"
+        loading = self._part("#loading-text")
+        assert isinstance(loading, Static)
         loading.display = state == "loading"
         if loading.display:
             loading.update(
                 f"Loading contact {self.contact_id} from instance {self.context.instance_id} "
                 "(events and recordings)"
             )
-        self.query_one("#retry-hint").display = state == "failed"
-        self.query_one("#filter").display = self.filter_open
+        self._part("#retry-hint").display = state == "failed"
+        self._part("#filter").display = self.filter_open
         # The detail panel sits beside the timeline when wide, and replaces it when opened narrow.
-        detail = self.query_one(EventDetail)
+        detail = self._part(EventDetail)
         detail.display = self.wide or self.detail_open
         detail.styles.width = "46%" if self.wide else "1fr"
-        self.query_one("#timeline-column").display = self.wide or not self.detail_open
+        self._part("#timeline-column").display = self.wide or not self.detail_open
 
     def _fit_height(self, ready: bool) -> None:
         """On a short terminal the summary and the phase bar give way before the timeline."""
         height = self.app.size.height
-        summary = self.query_one(CallSummary)
+        summary = self._part(CallSummary)
+        assert isinstance(summary, CallSummary)
         summary.display = ready and height >= BARE_BELOW
         summary.set_compact(height < COMPACT_BELOW)
-        self.query_one(PhaseBar).display = ready and height >= NO_PHASES_BELOW
+        self._part(PhaseBar).display = ready and height >= NO_PHASES_BELOW
         short = height < COMPACT_BELOW
         if short != self._short:
             self._short = short  # restyle only when it changes: opening a call stays cheap
-            self.query_one(RecordingsPane).styles.max_height = 5 if short else None
+            self._part(RecordingsPane).styles.max_height = 5 if short else None
+
+    def _part(self, selector: str | type[Widget]) -> Widget:
+        """A widget of the screen, looked up once: `_show` runs on every open and resize."""
+        part = self._parts.get(selector)
+        if part is None:
+            part = self._parts[selector] = self.query_one(selector)
+        return part
 
     # ---- loading ------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
         if self.call is None:
             self.state = "loading"
-            self._show()
+            if self.is_current:
+                self._show()
+            # else the screen is about to be shown: its resume shows "loading" if still needed
         self.query_one(ErrorPanel).clear()
         # The reads start now, as tasks of their own: they are under way before the screen is
         # even shown, so its first frame and the server's latency overlap.
@@ -329,21 +347,27 @@ class CallScreen(AppScreen):
         self,
         contact_id: str,
         reads: asyncio.Future[Any],
-        answered: asyncio.Future[None],
+        answered: asyncio.Future[bool],
     ) -> None:
+        posted = False
         try:
             events, recordings, ivr = await reads
             if isinstance(ivr, asyncio.CancelledError):
                 raise ivr
             self.post_message(self.Loaded(load_result(contact_id, events, recordings, ivr)))
+            posted = True
         finally:
             if not answered.done():
-                answered.set_result(None)
+                answered.set_result(posted)
 
     async def on_screen_resume(self, event: ScreenResume) -> None:
-        """Runs before Textual's own resume handler: skip its restyle of every widget when
-        nothing changed the styles since the screen was last shown, and give a read that is
-        nearly done the moment to finish, so the first frame shows the call, not "loading"."""
+        """Runs before Textual's own resume handler.
+
+        Textual restyles every widget of a screen it shows again; that is skipped while nothing
+        has changed the styles since. And a screen shown for a call whose reads are under way
+        waits up to LOADING_HOLD_S for them, so that a quick answer is the first frame: a
+        "loading" state that would stand for a few milliseconds is never drawn.
+        """
         token = _styles_token(self.app)
         if token is not None and token == self._styled_with:
             event.refresh_styles = False
@@ -353,6 +377,10 @@ class CallScreen(AppScreen):
             hold = LOADING_HOLD_S - (time.monotonic() - self._load_started)
             if hold > 0:
                 await asyncio.wait([answered], timeout=hold)
+        if self.state == "loading" and not (
+            answered is not None and answered.done() and answered.result()
+        ):
+            self._show()  # still waiting: say so (an answer posted is shown by show_result)
 
     @on(Loaded)
     def show_result(self, message: Loaded) -> None:
@@ -374,8 +402,8 @@ class CallScreen(AppScreen):
         self.call = call
         view = self.view = CallView.of(call, tz=self.context.tz, language=self.context.language)
         self.state = "empty" if call.is_empty else "ready"
-        self._show()
         if call.is_empty:
+            self._show()
             self.query_one("#empty", Static).update(
                 f"No events and no recordings for contact {self.contact_id} in instance "
                 f"{self.context.instance_id}. Check the ContactId and that it belongs to this "
@@ -405,7 +433,7 @@ class CallScreen(AppScreen):
             note = "The IVR track is not available for this call."
         pane.set_track(view, result.ivr_nodes, note)
         self.ivr_open = self.ivr_open or pane.ended_in_ivr
-        self._show()
+        self._show()  # once, with every part set
 
     def action_toggle_ivr(self) -> None:
         pane = self.query_one(IvrTrackPane)

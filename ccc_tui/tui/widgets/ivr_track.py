@@ -78,6 +78,7 @@ class IvrTrackPane(Widget):
         self._table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=False)
         self._ended = Static("", id="ivr-ended", markup=False)
         self._note = Static("", id="ivr-note", markup=False)
+        self._stale = False  # set_track while hidden: drawn by catch_up
 
     def compose(self) -> ComposeResult:
         yield self._ended
@@ -104,7 +105,14 @@ class IvrTrackPane(Widget):
         self.nodes = None if nodes is None else tuple(nodes)
         self.note = note
         self.steps = ivr_steps(self.nodes or (), view.call)
-        if self.is_mounted:
+        self._stale = True
+        if self.is_mounted and self.display:
+            self._render_track()
+
+    def catch_up(self) -> None:
+        """Draw the track set while the pane was hidden (the screen calls this as it shows the
+        pane): most calls never open it, so opening a call does not fill its table."""
+        if self._stale and self.is_mounted:
             self._render_track()
 
     def set_view(self, view: CallView) -> None:
@@ -122,6 +130,7 @@ class IvrTrackPane(Widget):
         self._table.action_cursor_up()
 
     def _render_track(self) -> None:
+        self._stale = False
         view, steps = self.view, self.steps
         table = self._table
         table.clear(columns=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
@@ -114,15 +115,28 @@ class PhaseBar(Widget):
         parts.append(f"Total {format_clock(summary.total)}")
         return " · ".join(parts)
 
+    _styles: tuple[Style, dict[Phase, Style]] | None = None
+
+    def notify_style_update(self) -> None:
+        self._styles = None  # a theme change recolours the badges
+        super().notify_style_update()
+
+    def _phase_styles(self) -> tuple[Style, dict[Phase, Style]]:
+        """The label's style and each phase's, looked up once: the bar is drawn for every call."""
+        if self._styles is None:
+            get = self.get_component_rich_style
+            self._styles = (
+                get("phase-bar--label"),
+                {phase: get(f"phase-bar--{phase.value}") for phase in Phase},
+            )
+        return self._styles
+
     def render(self) -> Text:
         width = self.content_region.width
         summary = self.summary
-        label_style = self.get_component_rich_style("phase-bar--label")
+        label_style, styles = self._phase_styles()
         if summary is None or summary.total.total_seconds() <= 0:
             return Text(self.legend(), style=label_style, no_wrap=True, overflow="ellipsis")
-        styles = {
-            phase: self.get_component_rich_style(f"phase-bar--{phase.value}") for phase in Phase
-        }
         items = summary.items()
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         # Each name is a small badge in its phase's colours: legible on any background, and it

@@ -496,7 +496,9 @@ class EventTimeline(LineList):
     # ── rendering ─────────────────────────────────────────────────────────────────────────
 
     def _invalidate(self) -> None:
-        self._drop_styles()
+        # Another call: its lines and column plan go. The styles stay: they follow the CSS and
+        # the focus (notify_style_update, watch_has_focus), not the call.
+        self._lines.clear()
         self._layouts.clear()
         self.refresh()
 
