@@ -22,6 +22,7 @@ from ccc_tui.tui.messages import HistoryChanged, OpenCall, SessionBuilt, WorkerF
 from ccc_tui.tui.palette import ContactProvider
 from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.search import SearchScreen
+from ccc_tui.tui.terminal_watch import watch_terminal
 from ccc_tui.tui.worker_errors import RoutesWorkerFailures
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
         self.clock = clock
 
     def on_mount(self) -> None:
+        watch_terminal(self)  # a closed window or a dropped SSH link must not leave us spinning
         if self.store.notice:
             self.notify(self.store.notice, title="History", severity="warning", timeout=15, markup=False)
         if self.client is None:
