@@ -71,7 +71,9 @@ with running_emulator(dataset=Dataset(anchor=anchor, count=int(sys.argv[2])),
 def emulator_process(anchor: datetime, rows: int, latency_ms: float) -> Iterator[tuple[str, int]]:
     cmd = [sys.executable, "-c", SERVER, anchor.isoformat(), str(rows), str(latency_ms)]
     root = str(Path(__file__).resolve().parents[1])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    )
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert proc.stdout is not None
