@@ -288,3 +288,43 @@ async def test_stopping_early_cancels_what_is_in_flight() -> None:
         await iterator.aclose()
     assert len(transport.pages) <= 2 + 4
     assert timedelta(0) < query.stop - query.start
+
+
+def test_a_row_s_outcome_is_read_from_the_record_once_per_kind() -> None:
+    """Row.of keeps the outcome (and its line) of each kind of record: it must be the outcome
+    and line that `outcome_of(None, record)` gives every record, whatever they share."""
+    from dataclasses import replace as changed
+
+    from ccc_tui.api import v2017, v2020
+    from ccc_tui.api.models import CallFacts, CallRecord
+    from ccc_tui.calls.outcome import outcome_of
+    from ccc_tui.calls.search import Row
+    from ccc_tui.emulator.dataset2020 import Dataset2020
+    from ccc_tui.emulator.ids import job_id
+
+    start = ms(NOW - timedelta(days=2))
+    summaries = list(DATASET.summaries(start, start + 86_400_000))[:400]
+    records = [v2017._call_record(DATASET.cdr_row(s)) for s in summaries]
+    twenty = Dataset2020(DATASET)
+    records += [
+        v2020._call_record(call.row)
+        for s in summaries[:150]
+        if (call := twenty.call(job_id(s.contact_id))) is not None
+    ]
+    base = CallRecord("1", disposition="NoAnswer", contact_type="Outbound", agent_names=("A",))
+    records += [
+        base,
+        changed(base, contact_type="Inbound"),
+        changed(base, agent_names=("B",)),
+        changed(base, facts=CallFacts(disposition="NoAnswer", early_media_state="Busy")),
+        changed(base, facts=CallFacts(disposition="NoAnswer", early_media_state="PowerOff")),
+        changed(base, skill_group_names=("售后",), disposition="AbandonedInQueue"),
+        changed(base, disposition=" Success ", agent_names=("\x1b[31mX",)),
+    ]
+    for _ in range(2):  # the second time from what was kept
+        for record in records:
+            row = Row.of(record)
+            outcome = outcome_of(None, record)
+            assert row.outcome == outcome and row.outcome_line == outcome.line()
+            assert row.to_dict()["outcome_line"] == outcome.line()
+    assert len({Row.of(r).outcome_line for r in records}) > 10

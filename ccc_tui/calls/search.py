@@ -29,7 +29,7 @@ import contextlib
 import functools
 import math
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -49,14 +49,21 @@ PAGE_SIZE = 100  # the most the service gives per page
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One call found, with its outcome as the record tells it."""
+    """One call found, with its outcome as the record tells it (and that outcome's line, when
+    it is known already: `outcome_line`)."""
 
     record: CallRecord
     outcome: Outcome
+    line: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, record: CallRecord) -> Row:
-        return cls(record, outcome_of(None, record))
+        outcome, line = _record_outcome(record)
+        return cls(record, outcome, line)
+
+    @property
+    def outcome_line(self) -> str:
+        return self.line or self.outcome.line()
 
     @property
     def contact_id(self) -> str:
@@ -74,7 +81,7 @@ class Row:
             "callee": r.called_number,
             "disposition": r.disposition,
             "outcome": self.outcome.kind.value,
-            "outcome_line": self.outcome.line(),
+            "outcome_line": self.outcome_line,
             "duration_seconds": r.duration,
             "agents": list(r.agent_names),
             "skill_groups": list(r.skill_group_names),
@@ -84,6 +91,35 @@ class Row:
             "release_reason": release_reason_of(r),
             **(_facts_to_dict(r.facts) if r.facts is not None else {}),
         }
+
+
+# A row's outcome is read from the record alone, from these of its fields; thousands of rows
+# share a few hundred combinations, so each is read (and put in words) once.
+_OutcomeKey = tuple[str, str, tuple[str, ...], tuple[str, ...], str]
+_OUTCOMES: dict[_OutcomeKey, tuple[Outcome, str]] = {}
+_OUTCOMES_KEPT = 4096
+
+
+def _record_outcome(record: CallRecord) -> tuple[Outcome, str]:
+    """`outcome_of(None, record)` and its line. What that reads of a record without events: the
+    disposition, the direction, the agents' and skill groups' names and (2020-07-01) the early
+    media state; the key holds exactly those."""
+    facts = record.facts
+    key = (
+        record.disposition,
+        record.contact_type,
+        record.agent_names,
+        record.skill_group_names,
+        facts.early_media_state if facts is not None else "",
+    )
+    found = _OUTCOMES.get(key)
+    if found is None:
+        outcome = outcome_of(None, record)
+        found = (outcome, outcome.line())
+        if len(_OUTCOMES) >= _OUTCOMES_KEPT:
+            _OUTCOMES.clear()
+        _OUTCOMES[key] = found
+    return found
 
 
 def _facts_to_dict(facts: CallFacts) -> dict[str, Any]:
