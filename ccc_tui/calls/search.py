@@ -200,9 +200,14 @@ async def search(
     *,
     page_size: int = PAGE_SIZE,
     lookahead: int | None = None,
+    limit: int | None = None,
 ) -> AsyncGenerator[Batch, None]:
     """The query's rows, a batch per page, in order. Stop iterating (or cancel) to stop fetching:
-    the requests still in flight are cancelled. A ContactId query asks for that one call."""
+    the requests still in flight are cancelled. A ContactId query asks for that one call.
+
+    `limit`: the reader stops after that many rows, so a page is not asked for ahead of the
+    reader once the pages before it are sure to hold that many (with filters checked on the rows,
+    nothing is sure: every page may be asked for). The reader still gets every page it reaches."""
     if not query.api_version and not query.contact_id:
         query = query.for_version(await client.version_for())
     params = query.api_params()
@@ -215,9 +220,11 @@ async def search(
     windows = [_Window(start, stop) for start, stop in query.windows()]
     plan: list[tuple[int, int]] = [(w, 1) for w in range(len(windows))]
     tasks: dict[tuple[int, int], asyncio.Task[Page[CallRecord]]] = {}
+    asked: set[tuple[int, int]] = set()
     seen: set[str] = set()
     edges: dict[int, datetime] = {}  # per window: the start of the last row given
-    loaded = done = 0
+    loaded = done = given = 0
+    check_rows = query.has_post_filters
 
     def fetch(key: tuple[int, int]) -> asyncio.Task[Page[CallRecord]]:
         window = windows[key[0]]
@@ -226,9 +233,25 @@ async def search(
             client.list_call_detail_records(page_number=key[1], page_size=page_size, **kwargs)
         )
 
+    def sure_rows(key: tuple[int, int]) -> int:
+        """How many rows the page is sure to give: none unless its window's total is known
+        and no filter is checked on the rows (a row seen twice is given once: the reader asks
+        again when the rows fall short)."""
+        total = windows[key[0]].total
+        if total is None or query.has_post_filters:
+            return 0
+        return max(0, min(page_size, total - (key[1] - 1) * page_size))
+
     def fill(position: int) -> None:
-        for key in plan[position : position + ahead]:
-            if key not in tasks:
+        wanted = None if limit is None else limit - given
+        sure = 0
+        for n, key in enumerate(plan[position : position + ahead]):
+            if n and wanted is not None and sure >= wanted:
+                break  # the pages before it hold the rows still wanted (the reader's own page
+                # is always asked for: a reader that goes on past the limit gets it too)
+            sure += sure_rows(key)
+            if key not in asked:  # not `tasks`: the reader's own page has left it already
+                asked.add(key)
                 tasks[key] = fetch(key)
                 if key[1] == 1:
                     tasks[key].add_done_callback(functools.partial(first_page_in, key[0]))
@@ -301,8 +324,9 @@ async def search(
                     continue
                 seen.add(record.contact_id)
                 loaded += 1
-                if query.matches(record):
+                if not check_rows or query.matches(record):
                     rows.append(Row.of(record))
+            given += len(rows)
             position += 1
             yield Batch(tuple(rows), progress())
     finally:

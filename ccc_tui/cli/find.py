@@ -183,7 +183,7 @@ async def _find(args: argparse.Namespace, query: Query, tz: tzinfo | None) -> in
                 # What is sent depends on the instance's API version: known, or asked once.
                 query = query.for_version(await client.version_for())
             print(f"Searching: {query.describe()}", file=sys.stderr, flush=True)
-            iterator = search(client, query)
+            iterator = search(client, query, limit=args.limit)
             try:
                 async for batch in iterator:
                     if batch.gap is not None:
