@@ -358,8 +358,9 @@ async def test_a_limit_with_filters_on_the_rows_asks_ahead_as_before() -> None:
     query = parse_query("last 2d rec", now=NOW, tz=SHANGHAI).for_version("2020-07-01")
     assert query.has_post_filters
     async with flaky_client(transport, max_concurrency=4) as client:
-        iterator = search(client, query, page_size=20, limit=5)
+        iterator = search(client, query, page_size=20, limit=100)
         first = await anext(iterator)
+        await anext(iterator)  # the reader comes back: the pages behind are asked for
         for _ in range(50):
             await asyncio.sleep(0)
         await iterator.aclose()

@@ -4,7 +4,8 @@ Async, no Textual; the search screen and `ccc-tui find` both drive it.
 - A window longer than the service accepts (7 days) is cut into windows it does accept
   (`Query.windows`), transparently.
 - The first page comes back as soon as it arrives; the rest are fetched behind it through the one
-  client, so its concurrency bound and rate limit apply. `TotalCount` comes on page 1 only: once a
+  client (asked for when the reader comes back for more), so its concurrency bound and rate
+  limit apply. `TotalCount` comes on page 1 only: once a
   window's first page says how many rows there are (the moment it arrives, before the reader gets
   to that window), its other pages are asked for concurrently (at most `lookahead` pages ahead of
   the reader); without a total, one after another.
@@ -268,11 +269,14 @@ async def search(
 
     def first_page_in(w: int, task: asyncio.Task[Page[CallRecord]]) -> None:
         # A later window's pages are asked for as soon as its total arrives, not when the reader
-        # gets there: the requests in flight stay at the client's bound across windows.
+        # gets there: the requests in flight stay at the client's bound across windows. The
+        # page the reader waits for is given first: the reader asks for what follows it when it
+        # comes back (a screen paints those rows before other answers compete with it).
         if closed or windows[w].planned or task.cancelled() or task.exception() is not None:
             return
         plan_window(w, task.result())
-        fill(position)
+        if plan[position] != (w, 1):
+            fill(position)
 
     def progress() -> Progress:
         totals = [w.total for w in windows]
