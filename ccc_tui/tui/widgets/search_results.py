@@ -33,7 +33,7 @@ from ccc_tui.tui.widgets.results import ResultsList
 
 __all__ = ["SearchResults"]
 
-_FIRST_PAINT_WAIT = 0.25  # seconds the other pages wait, at most, for the first rows' frame
+_FIRST_PAINT_WAIT = 0.5  # seconds the other pages wait, at most, for the first rows' frame
 
 
 def merged_gaps(gaps: list[Gap]) -> list[tuple[datetime, datetime, int]]:
