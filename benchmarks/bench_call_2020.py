@@ -3,13 +3,14 @@ ListMultiChannelRecordings) and `list_ivr_nodes` (ListIvrTrackingDetails), as th
 asks them, against the in-process demo's 2.0 instance with an emulated latency per request.
 
 Run by hand (not a test):
-  .venv/bin/python benchmarks/bench_call_2020.py [--latency-ms 50] [--runs 15]
+  .venv/bin/python benchmarks/bench_call_2020.py [--latency-ms 50] [--runs 15] [--quick]
+      [--measures-json PATH]
 
 Every showcase call of the 2.0 instance (`SHOWCASE_2020`) is opened `--runs` times two ways,
 interleaved (one of each per round), with a fresh client each time:
   - concurrent: the call and its IVR track at once (`asyncio.gather`), as the screen does;
   - one after another: each request awaited before the next (what the reads cost unshared).
-Budget (DESIGN §7): the median concurrent open ≤ latency + 60 ms.
+Budget (DESIGN §7): the median concurrent open ≤ latency + 60 ms. `--quick`: 3 runs.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.report import Measure, add_measures_argument, write_measures
 from ccc_tui.api.client import CccClient
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID_2020
 from ccc_tui.emulator.dataset import Dataset
@@ -34,7 +36,9 @@ BUDGET_MS = 60.0
 
 
 async def open_concurrently(client: CccClient, contact_id: str) -> int:
-    call, nodes = await asyncio.gather(client.get_call(contact_id), client.list_ivr_nodes(contact_id))
+    call, nodes = await asyncio.gather(
+        client.get_call(contact_id), client.list_ivr_nodes(contact_id)
+    )
     return len(call.events) + len(call.recordings) + len(nodes)
 
 
@@ -58,7 +62,7 @@ async def timed(dataset: Dataset, latency_ms: float, contact_id: str, concurrent
         return elapsed
 
 
-async def run(latency_ms: float, runs: int) -> None:
+async def run(latency_ms: float, runs: int) -> list[Measure]:
     dataset = Dataset()
     ids = sorted(set(SHOWCASE_2020.values()))
     for contact_id in ids:  # warm up: imports, the data set's caches, the 2.0 conversion
@@ -78,7 +82,21 @@ async def run(latency_ms: float, runs: int) -> None:
         f"  concurrent        median {median:6.1f} ms  p90 {_p90(together):6.1f} ms  "
         f"(budget ≤ {latency_ms + BUDGET_MS:g} ms: {'ok' if median <= latency_ms + BUDGET_MS else 'OVER'})"
     )
-    print(f"  one after another median {statistics.median(apart):6.1f} ms  p90 {_p90(apart):6.1f} ms")
+    print(
+        f"  one after another median {statistics.median(apart):6.1f} ms  p90 {_p90(apart):6.1f} ms"
+    )
+    return [
+        Measure(
+            f"open a 2.0 call (L={latency_ms:g})",
+            median,
+            "ms",
+            f"≤ {latency_ms + BUDGET_MS:g} ms",
+            limit=latency_ms + BUDGET_MS,
+            yardstick="one after another",
+            yardstick_figure=statistics.median(apart),
+            note=f"p90 {_p90(together):.1f} ms; {len(ids)} calls × {runs} runs",
+        )
+    ]
 
 
 def _p90(samples: list[float]) -> float:
@@ -89,8 +107,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="3 runs")
+    add_measures_argument(parser)
     opts = parser.parse_args()
-    asyncio.run(run(opts.latency_ms, opts.runs))
+    runs = min(opts.runs, 3) if opts.quick else opts.runs
+    write_measures(opts.measures_json, asyncio.run(run(opts.latency_ms, runs)))
 
 
 if __name__ == "__main__":

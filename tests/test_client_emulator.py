@@ -215,3 +215,27 @@ def test_dataset_is_deterministic_for_an_anchor() -> None:
     a = Dataset(anchor=ANCHOR).call_data(DEMO_INSTANCE_ID, SHOWCASE["inbound_transfer"])
     b = Dataset(anchor=ANCHOR).call_data(DEMO_INSTANCE_ID, SHOWCASE["inbound_transfer"])
     assert a == b
+
+
+async def test_plain_http_builds_no_verifying_transport_and_fails_missing_sniffio_fast(
+    emulator_url: str,
+) -> None:
+    """Over loopback http the verifying transport (its CA bundle costs 20-40 ms) is never built,
+    yet it stays the default for every other URL; and a missing sniffio, which httpcore tries
+    to import for each of its locks, is found missing once."""
+    import importlib.util
+    import sys
+
+    from ccc_tui.api import client as client_module
+
+    async with socket_client(emulator_url) as client:
+        await client.get_instance()
+        http = client._http
+        default = http._transport
+        assert isinstance(default, client_module._LazyTransport)
+        assert default._inner is None
+        assert http._transport_for_url(http.build_request("GET", "https://x.test/").url) is default
+    if importlib.util.find_spec("sniffio") is None:
+        assert "sniffio" in sys.modules and sys.modules["sniffio"] is None
+        with pytest.raises(ImportError):
+            import sniffio  # noqa: F401

@@ -662,3 +662,29 @@ def test_the_official_2020_sdk_with_signature_v1() -> None:
             )
         )
         assert listed.body.data.total_count == 5
+
+
+async def test_list_rows_are_the_calls_rows_and_each_query_filters_apart(
+    client: httpx.AsyncClient,
+) -> None:
+    """Rows are spliced in serialised once; the matches kept between a query's pages are that
+    query's: another filter over the same window gets its own."""
+    start, stop = ms(at_cst(DAY, "00:00")), ms(at_cst(DAY, "23:59:59"))
+    window = {"StartTime": str(start), "EndTime": str(stop), "PageSize": "50"}
+    every = await records(client, **window)
+    inbound = await records(client, **window, ContactTypeList='["INBOUND"]')
+    again = await records(client, **window)
+    assert again["List"] == every["List"] and again["TotalCount"] == every["TotalCount"]
+    assert 0 < inbound["TotalCount"] < every["TotalCount"]
+    assert {r["ContactType"] for r in inbound["List"]} == {"INBOUND"}
+    ascending = await records(client, **window, SortOrder="ASC")
+    assert ascending["TotalCount"] == every["TotalCount"]
+    assert ascending["List"][0]["StartTime"] <= every["List"][-1]["StartTime"]
+    second = await records(client, **window, PageNumber="2")
+    assert second["TotalCount"] == 0 and len(second["List"]) == 50
+    assert not {r["ContactId"] for r in second["List"]} & {r["ContactId"] for r in every["List"]}
+    ds = Dataset2020(Dataset(anchor=ANCHOR))
+    for row in every["List"][:5]:
+        call = ds.call(row["ContactId"])
+        assert call is not None and row == json.loads(json.dumps(call.row))
+    assert ds.row_json("job-does-not-exist") is None

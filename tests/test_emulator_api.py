@@ -16,6 +16,7 @@ import pytest
 
 from ccc_tui.emulator.app import EmulatorApp
 from ccc_tui.emulator.audio import MAX_SECONDS, RATE, wav_bytes
+from ccc_tui.emulator.bodies import to_json
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.emulator.dataset import CST, DAY_MS
 from ccc_tui.emulator.seeds import SEED_RECORDING
@@ -447,3 +448,42 @@ async def test_the_hostile_call_is_well_formed_in_both_formats(client: httpx.Asy
     assert len(trail) == len(as_json["Data"]["Events"]["CallEventDetail"])
     tags = {child.tag for e in trail for child in e.find("DetailData")}  # type: ignore[union-attr]
     assert "_b_Key__b_" in tags  # a key that is no XML name still arrives, as a safe tag
+
+
+async def test_cdr_rows_are_serialised_once_and_read_the_same(
+    client: httpx.AsyncClient, shared_app: EmulatorApp
+) -> None:
+    """A JSON page splices in each row serialised once; the bytes are those of the row itself,
+    a second read gives the same body, and XML still gets every row as elements."""
+    window = {"StartTime": DAY0, "StopTime": DAY0 + 6 * 3600_000, "PageSize": 20}
+    first = await cdr(client, **window, PageNumber=2)
+    again = await cdr(client, **window, PageNumber=2)
+    rows = first.json()["CallDetailRecords"]["List"]["CallDetailRecord"]
+    assert len(rows) == 20
+    assert again.json()["CallDetailRecords"] == first.json()["CallDetailRecords"]
+    dataset = shared_app.dataset
+    expected = [dataset.cdr_row(s) for s in dataset.summaries(DAY0, DAY0 + 6 * 3600_000)][20:40]
+    assert rows == expected
+    assert all(to_json(row) in first.content for row in expected)  # each row's own bytes
+    summary = dataset.summary(rows[0]["ContactId"])
+    assert summary is not None
+    assert bytes(dataset.cdr_row_json(summary)) == to_json(expected[0])
+    assert dataset.cdr_row_json(summary) is dataset.cdr_row_json(summary)
+    without = await cdr(client, **window, PageNumber=2, WithRecording="false")
+    listed = without.json()["CallDetailRecords"]["List"]["CallDetailRecord"]
+    assert [r["ContactId"] for r in listed] == [r["ContactId"] for r in rows]
+    assert all("Recordings" not in r for r in listed)
+    as_xml = await call(
+        client,
+        CDR,
+        {
+            "InstanceId": DEMO_INSTANCE_ID,
+            "PageNumber": "2",
+            **{k: str(v) for k, v in window.items()},
+        },
+        fmt="XML",
+    )
+    items = ElementTree.fromstring(as_xml.content).findall(
+        "CallDetailRecords/List/CallDetailRecord"
+    )
+    assert [i.findtext("ContactId") for i in items] == [r["ContactId"] for r in rows]

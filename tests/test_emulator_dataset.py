@@ -3,6 +3,7 @@ named showcase calls, determinism, and trails whose durations agree with their t
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,10 +12,10 @@ from xml.etree import ElementTree
 import pytest
 
 from ccc_tui.api.catalogue import EVENTS_2017
-from ccc_tui.emulator.bodies import to_json, to_xml
+from ccc_tui.emulator.bodies import RawJson, RawList, json_bytes, to_json, to_xml
 from ccc_tui.emulator.builder import CallSummary
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
-from ccc_tui.emulator.dataset import DAY_MS, Dataset
+from ccc_tui.emulator.dataset import DAY_MS, Dataset, remember
 from ccc_tui.emulator.ids import decode_id
 from ccc_tui.emulator.seeds import SEED_EVENTS_DATA, SEED_RECORDING
 from ccc_tui.emulator.showcase import SHOWCASE
@@ -367,3 +368,24 @@ def test_matching_filters_like_the_service_and_keeps_the_last_queries(dataset: D
         dataset.matching(start + n, stop)
     assert dataset.matching(start, stop, descending=True, criteria="小芳") is not inbound
     assert len(dataset._matching) <= 32
+
+
+def test_raw_json_is_spliced_into_the_same_bytes() -> None:
+    rows = [{"ContactId": "1", "Name": "小芳", "N": 2}, {"ContactId": "2", "Text": "a\u0000b"}]
+    payload = {"A": 1, "Data": {"List": rows, "TotalCount": 2}, "Z": None}
+    spliced = {
+        "A": 1,
+        "Data": {"List": RawList(RawJson(json_bytes(r)) for r in rows), "TotalCount": 2},
+        "Z": None,
+    }
+    assert to_json(spliced) == to_json(payload)
+    assert json.loads(to_json(spliced)) == payload
+    assert to_json({"List": RawList()}) == b'{"List":[]}'
+
+
+def test_serialised_rows_are_bounded_and_dropped_oldest_first() -> None:
+    cache: dict[int, int] = {}
+    for n in range(100):
+        remember(cache, n, n, limit=40)
+    assert len(cache) <= 40 and 99 in cache and 0 not in cache
+    assert list(cache) == sorted(cache)

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from ccc_tui.cli.find import bulk_gc
 from ccc_tui.cli.main import main
 from ccc_tui.emulator.dataset import Dataset
 
@@ -52,7 +53,9 @@ def test_filters_flags_and_limit(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert 0 < len(rows) <= 3
-    assert all(r["direction"] == "Inbound" and r["disposition"].startswith("Abandoned") for r in rows)
+    assert all(
+        r["direction"] == "Inbound" and r["disposition"].startswith("Abandoned") for r in rows
+    )
     assert "Inbound · yesterday" in err and "abandoned" in err
 
 
@@ -131,6 +134,7 @@ def test_find_and_show_check_their_fetch_flags_alike(
     code, out, err = run_cli([*command, "--demo", *flags], capsys)
     assert (code, out) == (2, "") and message in err
 
+
 # ---- the 2.0 demo instance -------------------------------------------------------------------
 
 
@@ -179,3 +183,15 @@ def test_find_summary_on_the_2020_demo_instance(capsys: pytest.CaptureFixture[st
     old_summary, new_summary = json.loads(old), json.loads(new)
     assert new_summary["total"] == old_summary["total"] > 0
     assert new_summary["by_skill_group"] == old_summary["by_skill_group"]
+
+
+def test_find_restores_the_collector_s_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
+    before = gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()
+    with bulk_gc():
+        assert gc.get_threshold()[0] >= 7000 and gc.isenabled()
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+    code, out, _ = run_cli(["find", "--demo", "yesterday", "--json", "--limit", "3"], capsys)
+    assert code == 0 and len(out.splitlines()) == 3
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before

@@ -288,3 +288,92 @@ async def test_stopping_early_cancels_what_is_in_flight() -> None:
         await iterator.aclose()
     assert len(transport.pages) <= 2 + 4
     assert timedelta(0) < query.stop - query.start
+
+
+def test_a_row_s_outcome_is_read_from_the_record_once_per_kind() -> None:
+    """Row.of keeps the outcome (and its line) of each kind of record: it must be the outcome
+    and line that `outcome_of(None, record)` gives every record, whatever they share."""
+    from dataclasses import replace as changed
+
+    from ccc_tui.api import v2017, v2020
+    from ccc_tui.api.models import CallFacts, CallRecord
+    from ccc_tui.calls.outcome import outcome_of
+    from ccc_tui.calls.search import Row
+    from ccc_tui.emulator.dataset2020 import Dataset2020
+    from ccc_tui.emulator.ids import job_id
+
+    start = ms(NOW - timedelta(days=2))
+    summaries = list(DATASET.summaries(start, start + 86_400_000))[:400]
+    records = [v2017._call_record(DATASET.cdr_row(s)) for s in summaries]
+    twenty = Dataset2020(DATASET)
+    records += [
+        v2020._call_record(call.row)
+        for s in summaries[:150]
+        if (call := twenty.call(job_id(s.contact_id))) is not None
+    ]
+    base = CallRecord("1", disposition="NoAnswer", contact_type="Outbound", agent_names=("A",))
+    records += [
+        base,
+        changed(base, contact_type="Inbound"),
+        changed(base, agent_names=("B",)),
+        changed(base, facts=CallFacts(disposition="NoAnswer", early_media_state="Busy")),
+        changed(base, facts=CallFacts(disposition="NoAnswer", early_media_state="PowerOff")),
+        changed(base, skill_group_names=("售后",), disposition="AbandonedInQueue"),
+        changed(base, disposition=" Success ", agent_names=("\x1b[31mX",)),
+    ]
+    for _ in range(2):  # the second time from what was kept
+        for record in records:
+            row = Row.of(record)
+            outcome = outcome_of(None, record)
+            assert row.outcome == outcome and row.outcome_line == outcome.line()
+            assert row.to_dict()["outcome_line"] == outcome.line()
+    assert len({Row.of(r).outcome_line for r in records}) > 10
+
+
+async def test_a_limit_asks_for_no_page_the_rows_before_it_already_cover() -> None:
+    transport = Flaky(lambda page, attempt: None)
+    query = parse_query("last 2d", now=NOW, tz=SHANGHAI)  # one window
+    async with flaky_client(transport, max_concurrency=8) as client:
+        batches: list[Batch] = []
+        async for batch in search(client, query, page_size=20, limit=45):
+            batches.append(batch)
+            if sum(len(b.rows) for b in batches) >= 45:
+                break
+        for _ in range(20):
+            await asyncio.sleep(0)
+    assert ids(batches)[:45] == expected(query)[:45]
+    assert sorted(transport.pages) == [1, 2, 3]  # 60 rows cover 45: page 4 is never asked for
+
+
+async def test_a_reader_that_goes_past_the_limit_still_gets_every_page() -> None:
+    transport = Flaky(lambda page, attempt: None)
+    query = parse_query("last 2d", now=NOW, tz=SHANGHAI)
+    async with flaky_client(transport, max_concurrency=8) as client:
+        found = ids(await collect(client, query, page_size=20, limit=30))
+    assert found == expected(query)
+
+
+async def test_a_limit_with_filters_on_the_rows_asks_ahead_as_before() -> None:
+    transport = Flaky(lambda page, attempt: None)
+    query = parse_query("last 2d rec", now=NOW, tz=SHANGHAI).for_version("2020-07-01")
+    assert query.has_post_filters
+    async with flaky_client(transport, max_concurrency=4) as client:
+        iterator = search(client, query, page_size=20, limit=100)
+        first = await anext(iterator)
+        await anext(iterator)  # the reader comes back: the pages behind are asked for
+        for _ in range(50):
+            await asyncio.sleep(0)
+        await iterator.aclose()
+    assert first.progress.pages_total is not None and first.progress.pages_total > 2
+    assert len(set(transport.pages)) > 2  # nothing is sure: pages are asked for ahead
+
+
+async def test_every_page_is_asked_for_once() -> None:
+    """The first page's arrival plans the window's other pages: it must not ask for itself
+    again (the reader has taken it out of the pages in flight)."""
+    transport = Flaky(lambda page, attempt: None)
+    query = parse_query("last 10d", now=NOW, tz=SHANGHAI)
+    async with flaky_client(transport, max_concurrency=8) as client:
+        found = ids(await collect(client, query, page_size=50))
+    assert found == expected(query)
+    assert max(transport.attempts.values()) == 1

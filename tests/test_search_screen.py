@@ -336,3 +336,39 @@ async def test_a_busy_or_off_store_leaves_the_recents_of_the_session(tmp_path: P
         screen.field.focus()
         await pilot.press("up")
         assert screen.field.value == "yesterday"
+
+
+async def test_the_first_rows_are_painted_before_the_other_pages_are_asked_for(
+    tmp_path: Path,
+) -> None:
+    """Their answers are parsed on the UI's loop (in the demo, made on it too): they must not
+    hold up the first frame with rows."""
+    app = build_app(tmp_path)
+    asked: list[tuple[int, bool]] = []  # (page number, whether rows were painted by then)
+    painted = [False]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and app.client is not None
+        results = screen.query_one(ResultsList)
+        original = app.client.list_call_detail_records
+        render_line = results.render_line
+
+        async def recorded(**kwargs: Any) -> Any:
+            asked.append((kwargs["page_number"], painted[0]))
+            return await original(**kwargs)
+
+        def probe(y: int) -> Any:
+            if y >= results.HEADER_ROWS and results.row_count:
+                painted[0] = True
+            return render_line(y)
+
+        app.client.list_call_detail_records = recorded  # type: ignore[method-assign]
+        results.render_line = probe  # type: ignore[method-assign]
+        screen.field.value = "last 3d"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert results.row_count > 200
+    assert asked[0] == (1, False)
+    later = [was_painted for page, was_painted in asked if page > 1]
+    assert later and all(later)

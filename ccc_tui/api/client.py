@@ -16,9 +16,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib.util
 import logging
 import random
 import re
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -199,16 +201,17 @@ class CccClient:
             )
             mounts: dict[str, httpx.AsyncBaseTransport | None] | None = None
             if transport is None:
-                # Plain http (only ever to loopback) needs no TLS; the verifying https transport
-                # loads its CA bundle (~40 ms) only when an https request is first made.
-                mounts = {
-                    "http://": httpx.AsyncHTTPTransport(limits=limits, verify=False),
-                    # Duck-typed as a transport (see _LazyTransport): httpx only calls its methods.
-                    "https://": cast(
-                        "httpx.AsyncBaseTransport",
-                        _LazyTransport(lambda: httpx.AsyncHTTPTransport(limits=limits)),
-                    ),
-                }
+                # Plain http (only ever to loopback) needs no TLS; the verifying transport, the
+                # default for everything else, loads its CA bundle (~20-40 ms) only when an https
+                # request is first made. (Given no transport, httpx would build a verifying one
+                # at once, whether it is used or not.)
+                mounts = {"http://": httpx.AsyncHTTPTransport(limits=limits, verify=False)}
+                # Duck-typed as a transport (see _LazyTransport): httpx only calls its methods.
+                transport = cast(
+                    "httpx.AsyncBaseTransport",
+                    _LazyTransport(lambda: httpx.AsyncHTTPTransport(limits=limits)),
+                )
+            _fail_missing_sniffio_fast()
             self._http_client = httpx.AsyncClient(
                 transport=transport,
                 mounts=mounts,
@@ -467,7 +470,11 @@ class CccClient:
                 # GetMonoRecording names the call, not the file: a call with several recordings
                 # answers with one of them. The listing signs a fresh URL for each file.
                 for rec in await self.list_recordings(contact, instance_id=instance):
-                    if rec.file_name == file_name and rec.url and rec.channel == (channel or rec.channel):
+                    if (
+                        rec.file_name == file_name
+                        and rec.url
+                        and rec.channel == (channel or rec.channel)
+                    ):
                         return DownloadLink(file_name=file_name, url=rec.url, duration=rec.duration)
                 return link
             params = v2017.download_params(instance, file_name, channel)
@@ -1047,6 +1054,15 @@ def _telling(errors: Sequence[BaseException]) -> BaseException:
         if not isinstance(error, CccError) or not _unknown_instance(error):
             return error
     return errors[0]
+
+
+def _fail_missing_sniffio_fast() -> None:
+    """httpcore tries `import sniffio` for every lock, event and semaphore it sets up, several
+    per request. Where sniffio is not installed, each failed import searches sys.path again
+    (about a tenth of a find's CPU time). A None in sys.modules makes that import fail at once,
+    with the outcome it had (httpcore, like anyio, then takes asyncio)."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 class _LazyTransport:

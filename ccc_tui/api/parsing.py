@@ -8,6 +8,7 @@ raise; the decisions they embody are described in v2017.py's docstring.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import posixpath
@@ -188,10 +189,22 @@ def raise_for_error(
 
 def as_names(value: Any) -> tuple[str, ...]:
     """A comma list (ASCII or full-width commas) or a JSON list → its non-blank names."""
+    if type(value) is str:  # the common case: every row of a listing has two or three
+        return _names_of_text(value) if len(value) <= 256 else _split_names(value)
     parts = [as_text(v) for v in value] if isinstance(value, list | tuple) else [as_text(value)]
     return tuple(
         name.strip() for part in parts for name in _NAME_SPLIT_RE.split(part) if name.strip()
     )
+
+
+def _split_names(text: str) -> tuple[str, ...]:
+    parts = _NAME_SPLIT_RE.split(text) if "，" in text else text.split(",")
+    return tuple(name for part in parts if (name := part.strip()))
+
+
+# A listing repeats a few agents' and groups' names thousands of times. Only short texts are
+# cached, so a hostile server cannot pin much memory in the cache.
+_names_of_text = functools.lru_cache(maxsize=4096)(_split_names)
 
 
 # --- lenient readers ---------------------------------------------------------------------------
@@ -274,6 +287,11 @@ def as_text(value: Any) -> str:
         return value.strip()
     if value is None:
         return ""
+    if type(value) is int:
+        try:
+            return str(value)
+        except ValueError:  # beyond Python's int-to-text digit limit
+            return ""
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool):
@@ -318,6 +336,10 @@ def _bounded(value: Any, depth: int) -> Any:
 
 
 def as_number(value: Any) -> int | float | None:
+    if type(value) is int:  # the common cases first (never a bool, never "１" or "1_0")
+        return value
+    if type(value) is str and 0 < len(value) <= 18 and value.isascii() and value.isdigit():
+        return int(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -345,7 +367,7 @@ def as_int(value: Any) -> int | None:
 
 def as_duration(value: Any) -> int | None:
     # Beyond ten years a "duration" is garbage, and time + duration would overflow datetime.
-    seconds = as_int(value)
+    seconds = value if type(value) is int else as_int(value)
     return seconds if seconds is not None and 0 <= seconds <= _MAX_DURATION else None
 
 
@@ -384,7 +406,9 @@ def as_time(value: Any) -> datetime | None:
 
 def as_any_time(value: Any) -> datetime | None:
     number: int | float | None
-    if type(value) is str and len(value) < 24 and value.isascii() and value.isdigit():
+    if type(value) is int:
+        number = value  # a number, as most listings send it
+    elif type(value) is str and len(value) < 24 and value.isascii() and value.isdigit():
         number = int(value)  # the documented form, e.g. "1555492246000": skip the regex
     elif isinstance(value, str) and not _NUMBER_RE.fullmatch(value.strip()):
         return _iso_time(value.strip())

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from ccc_tui.api import catalogue
@@ -34,6 +35,7 @@ from ccc_tui.api.models import (
     Lane,
     Page,
     Recording,
+    ReleaseReason,
 )
 from ccc_tui.api.parsing import EPOCH as _EPOCH
 from ccc_tui.api.parsing import as_bool as _bool
@@ -364,7 +366,7 @@ def _facts(item: Mapping[str, Any]) -> CallFacts:
         disposition=_text(item.get("ContactDisposition")),
         contact_type=_text(item.get("ContactType")),
         release_initiator=_text(item.get("ReleaseInitiator")),
-        release_reason=catalogue.parse_release_reason(release) if release else None,
+        release_reason=_release_reason(release) if release else None,
         outside_release_reason=_text(item.get("OutsideNumberReleaseReason")),
         early_media_state=_text(item.get("EarlyMediaState")),
         early_media_text=_text(item.get("EarlyMediaText")),
@@ -390,6 +392,14 @@ def _facts(item: Mapping[str, Any]) -> CallFacts:
         satisfaction_description=_text(item.get("SatisfactionDescription")),
         recording_ready=_bool(item.get("RecordingReady")),
     )
+
+
+def _release_reason(raw: str) -> ReleaseReason | None:
+    # A listing repeats a few reasons thousands of times; only short ones are kept.
+    return _known_release_reason(raw) if len(raw) <= 128 else catalogue.parse_release_reason(raw)
+
+
+_known_release_reason = lru_cache(maxsize=1024)(catalogue.parse_release_reason)
 
 
 def _call_record(item: Mapping[str, Any]) -> CallRecord:

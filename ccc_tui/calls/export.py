@@ -130,11 +130,16 @@ _JSON_INERT = {
 _JSON_INERT_SEARCH = re.compile("[" + "".join(map(chr, _JSON_INERT)) + "]").search
 
 
+# One encoder for every compact line: json.dumps with options builds a new one on each call,
+# which costs `find --json` as much as the encoding itself.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def json_text(value: Any, *, indent: int | None = None) -> str:
     """JSON with non-ASCII text kept readable (CJK names) and every character a terminal would
     act on escaped; still valid JSON that decodes to the same value."""
     if indent is None:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = _COMPACT.encode(value)
     else:
         text = json.dumps(value, ensure_ascii=False, indent=indent)
     if text.isascii() or _JSON_INERT_SEARCH(text) is None:
@@ -302,8 +307,7 @@ def _md_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
 def render_markdown(call: Call, *, tz: tzinfo | None = None, language: str = "en") -> str:
     lines = [f"## Call {_md(call.contact_id)}", ""]
     lines.extend(
-        f"- **{label}:** {_md(value, None)}"
-        for label, value in _summary_lines(call, tz, language)
+        f"- **{label}:** {_md(value, None)}" for label, value in _summary_lines(call, tz, language)
     )
     lines.append("")
     if call.is_empty:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from ccc_tui.calls.outcome import OutcomeKind
 from ccc_tui.calls.query import CONTACT_TYPE_WORDS, OUTCOME_WORDS, Query
@@ -116,6 +117,15 @@ def _seconds(value: int | timedelta | None) -> str:
     return format_duration(value)
 
 
+def _cell_text(value: str, limit: int) -> str:
+    """`safe_text(value, limit)`: the same few names, directions and numbers fill thousands of
+    rows, so short ones are made safe (and measured) once."""
+    return _short_cell_text(value, limit) if len(value) <= 256 else safe_text(value, limit)
+
+
+_short_cell_text = lru_cache(maxsize=8192)(safe_text)
+
+
 def row_cells(row: Row, tz: tzinfo | None, *, with_date: bool = False) -> RowCells:
     record = row.record
     if record.start is not None:
@@ -124,9 +134,9 @@ def row_cells(row: Row, tz: tzinfo | None, *, with_date: bool = False) -> RowCel
     else:
         start = "--:--:--"
     kind = record.contact_type.strip().casefold()
-    direction = _DIRECTION_SHORT.get(kind, safe_text(record.contact_type, 4).lower())
-    caller = safe_text(record.calling_number, 20) or "?"
-    callee = safe_text(record.called_number, 20) or "?"
+    direction = _DIRECTION_SHORT.get(kind) or _cell_text(record.contact_type, 4).lower()
+    caller = _cell_text(record.calling_number, 20) or "?"
+    callee = _cell_text(record.called_number, 20) or "?"
     facts = record.facts
     wait = facts.wait_time if facts and facts.wait_time is not None else None
     wait_text = _seconds(wait) if wait is not None else _seconds(row.outcome.wait)
@@ -141,10 +151,10 @@ def row_cells(row: Row, tz: tzinfo | None, *, with_date: bool = False) -> RowCel
         wait=wait_text,
         talk=talk_text,
         duration=_seconds(record.duration),
-        agents=safe_text(", ".join(a for a in record.agent_names if a), 60),
-        group=safe_text(", ".join(g for g in record.skill_group_names if g), 60),
+        agents=_cell_text(", ".join(a for a in record.agent_names if a), 60),
+        group=_cell_text(", ".join(g for g in record.skill_group_names if g), 60),
         recording="●" if record.recordings else "",
-        satisfaction=safe_text(satisfaction, 16),
+        satisfaction=_cell_text(satisfaction, 16),
         lost=row.outcome.kind in LOST,
     )
 

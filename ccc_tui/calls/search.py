@@ -4,7 +4,8 @@ Async, no Textual; the search screen and `ccc-tui find` both drive it.
 - A window longer than the service accepts (7 days) is cut into windows it does accept
   (`Query.windows`), transparently.
 - The first page comes back as soon as it arrives; the rest are fetched behind it through the one
-  client, so its concurrency bound and rate limit apply. `TotalCount` comes on page 1 only: once a
+  client (asked for when the reader comes back for more), so its concurrency bound and rate
+  limit apply. `TotalCount` comes on page 1 only: once a
   window's first page says how many rows there are (the moment it arrives, before the reader gets
   to that window), its other pages are asked for concurrently (at most `lookahead` pages ahead of
   the reader); without a total, one after another.
@@ -29,7 +30,7 @@ import contextlib
 import functools
 import math
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -49,14 +50,21 @@ PAGE_SIZE = 100  # the most the service gives per page
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One call found, with its outcome as the record tells it."""
+    """One call found, with its outcome as the record tells it (and that outcome's line, when
+    it is known already: `outcome_line`)."""
 
     record: CallRecord
     outcome: Outcome
+    line: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, record: CallRecord) -> Row:
-        return cls(record, outcome_of(None, record))
+        outcome, line = _record_outcome(record)
+        return cls(record, outcome, line)
+
+    @property
+    def outcome_line(self) -> str:
+        return self.line or self.outcome.line()
 
     @property
     def contact_id(self) -> str:
@@ -74,7 +82,7 @@ class Row:
             "callee": r.called_number,
             "disposition": r.disposition,
             "outcome": self.outcome.kind.value,
-            "outcome_line": self.outcome.line(),
+            "outcome_line": self.outcome_line,
             "duration_seconds": r.duration,
             "agents": list(r.agent_names),
             "skill_groups": list(r.skill_group_names),
@@ -84,6 +92,35 @@ class Row:
             "release_reason": release_reason_of(r),
             **(_facts_to_dict(r.facts) if r.facts is not None else {}),
         }
+
+
+# A row's outcome is read from the record alone, from these of its fields; thousands of rows
+# share a few hundred combinations, so each is read (and put in words) once.
+_OutcomeKey = tuple[str, str, tuple[str, ...], tuple[str, ...], str]
+_OUTCOMES: dict[_OutcomeKey, tuple[Outcome, str]] = {}
+_OUTCOMES_KEPT = 4096
+
+
+def _record_outcome(record: CallRecord) -> tuple[Outcome, str]:
+    """`outcome_of(None, record)` and its line. What that reads of a record without events: the
+    disposition, the direction, the agents' and skill groups' names and (2020-07-01) the early
+    media state; the key holds exactly those."""
+    facts = record.facts
+    key = (
+        record.disposition,
+        record.contact_type,
+        record.agent_names,
+        record.skill_group_names,
+        facts.early_media_state if facts is not None else "",
+    )
+    found = _OUTCOMES.get(key)
+    if found is None:
+        outcome = outcome_of(None, record)
+        found = (outcome, outcome.line())
+        if len(_OUTCOMES) >= _OUTCOMES_KEPT:
+            _OUTCOMES.clear()
+        _OUTCOMES[key] = found
+    return found
 
 
 def _facts_to_dict(facts: CallFacts) -> dict[str, Any]:
@@ -164,9 +201,14 @@ async def search(
     *,
     page_size: int = PAGE_SIZE,
     lookahead: int | None = None,
+    limit: int | None = None,
 ) -> AsyncGenerator[Batch, None]:
     """The query's rows, a batch per page, in order. Stop iterating (or cancel) to stop fetching:
-    the requests still in flight are cancelled. A ContactId query asks for that one call."""
+    the requests still in flight are cancelled. A ContactId query asks for that one call.
+
+    `limit`: the reader stops after that many rows, so a page is not asked for ahead of the
+    reader once the pages before it are sure to hold that many (with filters checked on the rows,
+    nothing is sure: every page may be asked for). The reader still gets every page it reaches."""
     if not query.api_version and not query.contact_id:
         query = query.for_version(await client.version_for())
     params = query.api_params()
@@ -179,9 +221,11 @@ async def search(
     windows = [_Window(start, stop) for start, stop in query.windows()]
     plan: list[tuple[int, int]] = [(w, 1) for w in range(len(windows))]
     tasks: dict[tuple[int, int], asyncio.Task[Page[CallRecord]]] = {}
+    asked: set[tuple[int, int]] = set()
     seen: set[str] = set()
     edges: dict[int, datetime] = {}  # per window: the start of the last row given
-    loaded = done = 0
+    loaded = done = given = 0
+    check_rows = query.has_post_filters
 
     def fetch(key: tuple[int, int]) -> asyncio.Task[Page[CallRecord]]:
         window = windows[key[0]]
@@ -190,9 +234,25 @@ async def search(
             client.list_call_detail_records(page_number=key[1], page_size=page_size, **kwargs)
         )
 
+    def sure_rows(key: tuple[int, int]) -> int:
+        """How many rows the page is sure to give: none unless its window's total is known
+        and no filter is checked on the rows (a row seen twice is given once: the reader asks
+        again when the rows fall short)."""
+        total = windows[key[0]].total
+        if total is None or query.has_post_filters:
+            return 0
+        return max(0, min(page_size, total - (key[1] - 1) * page_size))
+
     def fill(position: int) -> None:
-        for key in plan[position : position + ahead]:
-            if key not in tasks:
+        wanted = None if limit is None else limit - given
+        sure = 0
+        for n, key in enumerate(plan[position : position + ahead]):
+            if n and wanted is not None and sure >= wanted:
+                break  # the pages before it hold the rows still wanted (the reader's own page
+                # is always asked for: a reader that goes on past the limit gets it too)
+            sure += sure_rows(key)
+            if key not in asked:  # not `tasks`: the reader's own page has left it already
+                asked.add(key)
                 tasks[key] = fetch(key)
                 if key[1] == 1:
                     tasks[key].add_done_callback(functools.partial(first_page_in, key[0]))
@@ -209,11 +269,14 @@ async def search(
 
     def first_page_in(w: int, task: asyncio.Task[Page[CallRecord]]) -> None:
         # A later window's pages are asked for as soon as its total arrives, not when the reader
-        # gets there: the requests in flight stay at the client's bound across windows.
+        # gets there: the requests in flight stay at the client's bound across windows. The
+        # page the reader waits for is given first: the reader asks for what follows it when it
+        # comes back (a screen paints those rows before other answers compete with it).
         if closed or windows[w].planned or task.cancelled() or task.exception() is not None:
             return
         plan_window(w, task.result())
-        fill(position)
+        if plan[position] != (w, 1):
+            fill(position)
 
     def progress() -> Progress:
         totals = [w.total for w in windows]
@@ -265,8 +328,9 @@ async def search(
                     continue
                 seen.add(record.contact_id)
                 loaded += 1
-                if query.matches(record):
+                if not check_rows or query.matches(record):
                     rows.append(Row.of(record))
+            given += len(rows)
             position += 1
             yield Batch(tuple(rows), progress())
     finally:

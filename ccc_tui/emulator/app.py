@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, quote, unquote
 from ccc_tui.api import signing
 from ccc_tui.emulator import v2020
 from ccc_tui.emulator.audio import wav_bytes
-from ccc_tui.emulator.bodies import to_json, to_xml
+from ccc_tui.emulator.bodies import RawList, to_json, to_xml
 from ccc_tui.emulator.builder import CallSummary
 from ccc_tui.emulator.constants import (
     DEMO_ACCESS_KEY_ID,
@@ -663,17 +663,19 @@ def _call_detail_records(app: EmulatorApp, request: Request) -> dict[str, Any]:
                 criteria=request.get("Criteria"),
             )
     page = matches[(number - 1) * size : number * size]
+    listed: list[Any]
+    if request.get("Format").upper() == "JSON":
+        # Each row serialised once, whichever page and query list it again.
+        listed = RawList(dataset.cdr_row_json(row, with_recordings=with_recordings) for row in page)
+    else:
+        listed = [dataset.cdr_row(row, with_recordings=with_recordings) for row in page]
     return {
         "CallDetailRecords": {
             # Filled on page 1 only, as the service does to keep queries cheap.
             "TotalCount": len(matches) if number == 1 else 0,
             "PageNumber": number,
             "PageSize": size,
-            "List": {
-                "CallDetailRecord": [
-                    dataset.cdr_row(row, with_recordings=with_recordings) for row in page
-                ]
-            },
+            "List": {"CallDetailRecord": listed},
         }
     }
 

@@ -23,12 +23,14 @@ This is the facade: the calls themselves are written by `scenarios` and `special
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
 
+from ccc_tui.emulator.bodies import RawJson, json_bytes
 from ccc_tui.emulator.builder import CallBuilder, CallSummary
 from ccc_tui.emulator.constants import CST, DEFAULT_CALLS, DEMO_INSTANCE_ID, MAX_CALLS
 from ccc_tui.emulator.ids import ID_DAY0, ID_LAST_DAY, ID_PER_DAY, decode_id, generated_id
@@ -97,6 +99,18 @@ class _Lru(OrderedDict[K, V]):
             self.popitem(last=False)
 
 
+ROWS_KEPT = 40_000  # serialised list rows kept (about 1 KB each)
+
+
+def remember(cache: dict[K, V], key: K, value: V, limit: int = ROWS_KEPT) -> None:
+    """Put `value` in a bounded cache; beyond `limit` entries the oldest quarter goes at once
+    (cheaper than an LRU on every hit: a search reads each row once or twice)."""
+    cache[key] = value
+    if len(cache) > limit:
+        for old in list(itertools.islice(cache, len(cache) - limit * 3 // 4)):
+            del cache[old]
+
+
 # --- the data set ---------------------------------------------------------------------------------
 
 
@@ -137,6 +151,8 @@ class Dataset:
         self._data: _Lru[str, dict[str, Any]] = _Lru(64)
         # A search reads one query's pages one after another: filter and sort its window once.
         self._matching: _Lru[_Filters, tuple[CallSummary, ...]] = _Lru(32)
+        # The list rows as JSON, serialised once: (contact id, with recordings) -> bytes.
+        self._row_json: dict[tuple[str, bool], RawJson] = {}
         self._special: dict[str, tuple[str, int]] | None = None  # id -> (kind, start ms)
         self._special_by_day: dict[int, list[tuple[int, str]]] | None = None
         self._planned: dict[tuple[int, int], _Planned] = {}  # (stream, day) ->
@@ -402,6 +418,15 @@ class Dataset:
             and (not criteria or row.matches_text(criteria))
         )
         self._matching.put(key, found)
+        return found
+
+    def cdr_row_json(self, summary: CallSummary, *, with_recordings: bool = True) -> RawJson:
+        """`cdr_row` serialised (the same bytes), kept for the next page that lists the call."""
+        key = (summary.contact_id, with_recordings)
+        found = self._row_json.get(key)
+        if found is None:
+            found = RawJson(json_bytes(self.cdr_row(summary, with_recordings=with_recordings)))
+            remember(self._row_json, key, found)
         return found
 
     def cdr_row(self, summary: CallSummary, *, with_recordings: bool = True) -> dict[str, Any]:

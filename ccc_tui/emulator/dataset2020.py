@@ -20,9 +20,10 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ccc_tui.emulator.bodies import RawJson, json_bytes
 from ccc_tui.emulator.builder import CallBuilder, CallSummary
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID, DEMO_INSTANCE_ID_2020
-from ccc_tui.emulator.dataset import Dataset
+from ccc_tui.emulator.dataset import Dataset, remember
 from ccc_tui.emulator.ids import job_id, legacy_id
 from ccc_tui.emulator.ivrtrack import FLOW_IDS, IvrStep, ivr_track
 from ccc_tui.emulator.scenarios import run_scenario
@@ -154,6 +155,27 @@ class Dataset2020:
         self.base = base
         self._calls = _Lru(512)
         self._own: tuple[CallSummary, dict[str, Any]] | None = None
+        # ListCallDetailRecordsV2: the rows serialised once, and the last queries' matches.
+        self._row_json: dict[str, RawJson] = {}
+        self.matches: OrderedDict[tuple[Any, ...], tuple[str, ...]] = OrderedDict()
+
+    def keep_matches(self, key: tuple[Any, ...], found: tuple[str, ...]) -> None:
+        """Keep a query's matching ContactIds (the last 32 queries' are kept)."""
+        self.matches[key] = found
+        self.matches.move_to_end(key)
+        while len(self.matches) > 32:
+            self.matches.popitem(last=False)
+
+    def row_json(self, contact_id: str) -> RawJson | None:
+        """The call's ListCallDetailRecordsV2 item, serialised once (None: no such call)."""
+        found = self._row_json.get(contact_id)
+        if found is None:
+            call = self.call(contact_id)
+            if call is None:
+                return None
+            found = RawJson(json_bytes(call.row))
+            remember(self._row_json, contact_id, found)
+        return found
 
     # -- index --
 

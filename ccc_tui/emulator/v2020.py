@@ -23,13 +23,13 @@ from __future__ import annotations
 import hmac
 import json
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 from ccc_tui.api import signing
-from ccc_tui.emulator.bodies import to_json
+from ccc_tui.emulator.bodies import RawList, to_json
 from ccc_tui.emulator.constants import CST
 from ccc_tui.emulator.dataset import Dataset
 from ccc_tui.emulator.dataset2020 import (
@@ -407,7 +407,7 @@ def _list_call_detail_records(app: EmulatorApp, ds: Dataset2020, request: Reques
         raise _invalid("OrderByField", "only startTime is supported")
     match = _matcher(request)
     contact_ids = _listed(request, "ContactIdList")
-    matches: list[str] = []
+    matches: Sequence[str] = ()
     if contact_ids:
         # Calls by id: the time window does not apply.
         found = [(cid, call) for cid in dict.fromkeys(contact_ids) if (call := ds.call(cid))]
@@ -415,11 +415,20 @@ def _list_call_detail_records(app: EmulatorApp, ds: Dataset2020, request: Reques
         matches = [cid for cid, call in found if match(cid, call.row, ds)]
     else:
         start, stop = _window(request)
-        for cid, summary in ds.summaries(start, stop, descending=order == "DESC"):
-            if match.cheap(summary) and match(cid, None, ds):
-                matches.append(cid)
+        # A search reads one query's pages one after another: filter its window once.
+        key = (start, stop, order, match.key())
+        kept = ds.matches.get(key)
+        if kept is None:
+            kept = tuple(
+                cid
+                for cid, summary in ds.summaries(start, stop, descending=order == "DESC")
+                if match.cheap(summary) and match(cid, None, ds)
+            )
+            ds.keep_matches(key, kept)
+        matches = kept
     page = matches[(number - 1) * size : number * size]
-    rows = [call.row for cid in page if (call := ds.call(cid)) is not None]
+    # Each row serialised once, whichever page and query list it again.
+    rows = RawList(row for cid in page if (row := ds.row_json(cid)) is not None)
     return {
         "PageNumber": number,
         "PageSize": size,
@@ -463,6 +472,18 @@ class _Matcher:
             )
         }
         self.record_filters = {k: v for k, v in self.record_filters.items() if v}
+
+    def key(self) -> tuple[Any, ...]:
+        """Every filter, as a key for the matches kept between the pages of one query."""
+        return (
+            *(tuple(sorted(s)) for s in (self.types, self.dispositions, self.groups, self.rates)),
+            self.number,
+            self.calling,
+            self.called,
+            self.agent,
+            self.first_agent,
+            tuple(sorted((k, tuple(sorted(v))) for k, v in self.record_filters.items())),
+        )
 
     def cheap(self, summary: Any) -> bool:
         if self.types:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.style import Style
@@ -58,6 +59,22 @@ def _start(row: Row) -> datetime:
 
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
+_ARROW = " → "  # between caller and callee: one cell wide
+
+
+def _width(text: str) -> int:
+    """`cell_width(text)`, cheaply for what cells usually hold: ASCII, "caller → callee" in
+    ASCII, or one of the few names that repeat down the rows."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if _ARROW in text:
+        head, _, tail = text.partition(_ARROW)
+        if head.isascii() and head.isprintable() and tail.isascii() and tail.isprintable():
+            return len(head) + 3 + len(tail)
+    return _known_width(text) if len(text) <= 128 else cell_width(text)
+
+
+_known_width = lru_cache(maxsize=4096)(cell_width)
 
 
 class ResultsList(LineList):
@@ -186,7 +203,7 @@ class ResultsList(LineList):
         self._haystack.append(cells.haystack() + " " + row.contact_id)
         for key in _ORDER:
             value = getattr(cells, key)
-            width = cell_width(value)
+            width = _width(value)
             if width > self._natural.get(key, 0):
                 self._natural[key] = width
 

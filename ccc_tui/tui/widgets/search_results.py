@@ -9,6 +9,8 @@ of a large result coming in, the rows are never held back by it, and it never ta
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -30,6 +32,8 @@ from ccc_tui.tui.widgets.impact_panel import ImpactPanel
 from ccc_tui.tui.widgets.results import ResultsList
 
 __all__ = ["SearchResults"]
+
+_FIRST_PAINT_WAIT = 0.5  # seconds the other pages wait, at most, for the first rows' frame
 
 
 def merged_gaps(gaps: list[Gap]) -> list[tuple[datetime, datetime, int]]:
@@ -161,13 +165,24 @@ class SearchResults(Vertical):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def fetch(self, client: CccClient, query: Query, run: int) -> None:
+        first = True
         try:
             async for batch in search(client, query):
                 self.post_message(self.BatchIn(run, batch))
+                if first:
+                    first = False
+                    await self._painted()
         except CccError as error:
             self.post_message(self.SearchEnded(run, error))
             return
         self.post_message(self.SearchEnded(run, None))
+
+    async def _painted(self) -> None:
+        """Until the first rows are on screen: the search asks for the other pages when this
+        returns, so their answers (parsed on this loop; in the demo, made on it too) do not
+        hold up the first frame. Bounded: a screen that does not refresh stalls nothing."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wait_for_refresh(), _FIRST_PAINT_WAIT)
 
     def retry(self, client: CccClient) -> None:
         """`r`: fetch the missing parts again (or the whole search when it stopped)."""
@@ -334,4 +349,3 @@ class SearchResults(Vertical):
             lines[-1] += " — r to fetch it again" if self.gaps else " — r to search again"
         gap_line.update("\n".join(lines))
         gap_line.display = bool(lines)
-
