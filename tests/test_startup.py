@@ -297,6 +297,24 @@ async def test_no_credentials_after_all_puts_the_first_run_screen_in_home_s_plac
         assert "No usable Alibaba Cloud credentials" in status
 
 
+async def test_start_up_ends_by_calling_settled_once_the_call_modules_are_loaded(
+    tmp_path: Path,
+) -> None:
+    settled = threading.Event()
+    app = CccApp(
+        client=None,
+        connect=lambda: demo_client(anchor=ANCHOR),
+        store=HistoryStore(tmp_path / "history.sqlite3", deferred=True),
+        context=AppContext(instance_id=DEMO_INSTANCE_ID, label="demo instance", demo=True, tz=ZONE),
+        settled=settled.set,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert settled.is_set()
+        assert "ccc_tui.tui.screens.call" in sys.modules
+
+
 @pytest.mark.parametrize("delay", [0.0, 0.001, 0.01, 0.05])
 async def test_quitting_while_start_up_work_is_under_way_ends_cleanly(
     tmp_path: Path, delay: float

@@ -78,16 +78,19 @@ class CccApp(RoutesWorkerFailures, App[int]):
         clock: Callable[[], datetime] | None = None,
         connect: Callable[[], CccClient] | None = None,
         startup: Callable[[], object] | None = None,
+        settled: Callable[[], object] | None = None,
     ) -> None:
         """`connect` (when there is no `client`): builds the client, blocking (a thread runs it
         after the first frame); CccError when it cannot. `startup`: blocking set-up that can wait
-        for the first frame (the log file), run in the same way."""
+        for the first frame (the log file), run in the same way. `settled`: called (in a thread)
+        once start-up is over and the modules for opening a call are loaded."""
         super().__init__()
         # None until the first-run screen gets credentials or the demo (see use_session), or
         # until `connect` has built it (see use_client).
         self.client = client
         self._connect = connect if client is None else None
         self._startup = startup
+        self._settled = settled
         self._call_screen: CallScreen | None = None
         self.launch = launch or LaunchTarget()
         self.store = store
@@ -128,8 +131,9 @@ class CccApp(RoutesWorkerFailures, App[int]):
         self.start_up()
         if self.connecting:
             self.connect_client()
-        if (self.client is not None or self.connecting) and not self.initial_contact:
-            self.set_timer(0.2, self.warm_up)
+        if self.client is not None or self.connecting:
+            # A contact named on the command line opens first (and loads all this itself).
+            self.set_timer(1.0 if self.initial_contact else 0.2, self.warm_up)
 
     @work(thread=True, group="start-up", exit_on_error=False)
     def start_up(self) -> None:
@@ -192,6 +196,8 @@ class CccApp(RoutesWorkerFailures, App[int]):
 
         for module in ("httpx", "ccc_tui.tui.screens.call", "ccc_tui.api.v2017", "ccc_tui.calls.phases"):
             importlib.import_module(module)
+        if self._settled is not None:
+            self._settled()
 
     async def on_unmount(self) -> None:
         if self.client is not None:
