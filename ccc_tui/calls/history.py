@@ -26,10 +26,12 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ccc_tui.api.models import Call
 from ccc_tui.calls.files import DIR_MODE, FILE_MODE, ensure_private_dir
-from ccc_tui.calls.outcome import outcome_of
+
+if TYPE_CHECKING:
+    from ccc_tui.api.models import Call
 
 log = logging.getLogger("ccc_tui.calls.history")
 
@@ -136,6 +138,8 @@ def _dt(ms: int | None) -> datetime | None:
 
 def outcome_text(call: Call) -> str:
     """The history's "how it ended": the outcome's one line (the same words as everywhere)."""
+    from ccc_tui.calls.outcome import outcome_of  # not on the start-up path: only writes need it
+
     return "not found" if call.is_empty else outcome_of(call).line()
 
 
@@ -161,28 +165,62 @@ class HistoryStore:
     transaction; the app calls it from worker threads (one lock keeps their transactions apart).
 
     When the history cannot be used (see the module's doc) the store is off for the session:
-    `enabled` is False, `notice` says why, reads are empty and writes do nothing."""
+    `enabled` is False, `notice` says why, reads are empty and writes do nothing.
+
+    With `deferred`, the file is opened (and checked) on first use rather than here: the app
+    builds its store before the first frame and opens it from a worker thread after it.
+    `max_rows` may then be a function, called at that moment (it may read the config file)."""
 
     def __init__(
         self,
         path: Path,
         *,
         now_ms: Callable[[], int] | None = None,
-        max_rows: int = DEFAULT_MAX_ROWS,
+        max_rows: int | Callable[[], int] = DEFAULT_MAX_ROWS,
         busy_wait_s: float = BUSY_WAIT_S,
+        deferred: bool = False,
     ) -> None:
         self.path = path
         self._now_ms = now_ms or (lambda: int(time.time() * 1000))
-        self.max_rows = max(1, max_rows)
+        self._max_rows = max_rows
         self._busy_wait_s = busy_wait_s
         # Something the user should hear about at start (the app shows it), e.g. a file moved aside.
         self.notice: str | None = None
         self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = self._open()
+        self._opened = False
+        self._conn: sqlite3.Connection | None = None
+        if not deferred:
+            self.open()
+
+    def open(self) -> bool:
+        """Open and check the file, once (later calls return at once); whether history is on.
+        Blocking: a worker thread's job, never the UI thread's."""
+        with self._lock:
+            if not self._opened:
+                if callable(self._max_rows):
+                    self._max_rows = self._max_rows()
+                self._conn = self._open()
+                self._opened = True
+            return self._conn is not None
+
+    @property
+    def opened(self) -> bool:
+        """Whether the file has been opened (or found unusable): `enabled` answers at once."""
+        return self._opened
+
+    @property
+    def max_rows(self) -> int:
+        rows = self._max_rows
+        return max(1, rows if isinstance(rows, int) else DEFAULT_MAX_ROWS)
+
+    @max_rows.setter
+    def max_rows(self, rows: int) -> None:
+        self._max_rows = rows
 
     @property
     def enabled(self) -> bool:
-        return self._conn is not None
+        """Whether history is on; opens the file first when it has not been (see `open`)."""
+        return self.open()
 
     # ---- opening ----------------------------------------------------------------------------
 
@@ -289,6 +327,7 @@ class HistoryStore:
 
     def close(self) -> None:
         with self._lock:
+            self._opened = True  # closed: not opened again by a late reader
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None

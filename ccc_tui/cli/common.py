@@ -8,17 +8,18 @@ import sys
 from collections.abc import Iterable, Mapping
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, TextIO
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ccc_tui.api.errors import EXIT_API, EXIT_CONFIG, CccError
 from ccc_tui.calls.error_text import error_lines
-from ccc_tui.profiles.config import ENV_PROFILE, Target, resolve_target
-from ccc_tui.profiles.fields import PROFILE_FIELDS
-from ccc_tui.profiles.session import client_for_target, demo_zone_name
+from ccc_tui.profiles.fields import ENV_PROFILE, PROFILE_FIELDS
 
 if TYPE_CHECKING:
     from ccc_tui.api.auth import AccessKey
     from ccc_tui.api.client import CccClient
+    from ccc_tui.profiles.config import Config, Target
+
+# The configuration, the credential chain and zoneinfo are imported where they are used: the app's
+# first frame and `--demo` need none of them.
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -76,6 +77,10 @@ def display_zone(args: argparse.Namespace) -> tzinfo | None:
     """--tz, else the zone the app would show (the profile's, else the region's; --demo: the
     emulator's); None: this machine's (--tz local). Raises ZoneInfoNotFoundError or ValueError
     for an unknown name, CccError for an unreadable configuration."""
+    from zoneinfo import ZoneInfo
+
+    from ccc_tui.profiles.demo import demo_zone_name
+
     name = args.tz
     if name is None:
         name = (
@@ -92,6 +97,8 @@ def check_fetch_arguments(args: argparse.Namespace) -> tuple[tzinfo | None, int]
     if args.concurrency < 1 or (args.rate is not None and args.rate <= 0):
         print("error: --concurrency and --rate must be positive", file=sys.stderr)
         return None, EXIT_USAGE
+    from zoneinfo import ZoneInfoNotFoundError
+
     try:
         return display_zone(args), EXIT_OK
     except (ZoneInfoNotFoundError, ValueError):
@@ -104,8 +111,12 @@ def check_fetch_arguments(args: argparse.Namespace) -> tuple[tzinfo | None, int]
         return None, print_error(exc)
 
 
-def target_from_args(args: argparse.Namespace) -> Target:
+def target_from_args(args: argparse.Namespace, config: Config | None = None) -> Target:
+    """The target the flags, the env vars and the profile (of `config`: read when None) name."""
+    from ccc_tui.profiles.config import resolve_target
+
     return resolve_target(
+        config=config,
         profile=getattr(args, "profile", None),
         instance_id=getattr(args, "instance_id", None),
         region=getattr(args, "region", None),
@@ -121,6 +132,8 @@ def build_client(args: argparse.Namespace, **options: Any) -> CccClient:
 
         instance = getattr(args, "instance_id", None)
         return demo_client(**options, **({"instance_id": instance} if instance else {}))
+    from ccc_tui.profiles.session import client_for_target
+
     return client_for_target(target_from_args(args), **options)
 
 

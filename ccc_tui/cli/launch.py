@@ -1,18 +1,29 @@
-"""Start the interactive app: resolve the target, build the shared client and store, run CccApp."""
+"""Start the interactive app: resolve the target, hand the app what builds the client, run CccApp.
+
+The first frame comes first. Before it: the flags, the configuration (not for --demo) and a cheap
+guess at whether credentials exist (environment, config, files: never the keyring, whose import
+and backend discovery alone cost more than the frame). After it, in threads: the client (the
+credential chain, the API layer, httpx), the history store and the log file.
+"""
 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
-from typing import TextIO
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, TextIO
 
-from ccc_tui.api.errors import CccError, CredentialsError
+from ccc_tui.api.errors import CccError
 from ccc_tui.calls.contact_ids import normalise_contact_id
 from ccc_tui.calls.history import DEFAULT_MAX_ROWS, HistoryStore
-from ccc_tui.cli.common import EXIT_USAGE, build_client, print_error, target_from_args
-from ccc_tui.profiles.config import history_db_path, load_config, log_dir
-from ccc_tui.profiles.context import AppContext
-from ccc_tui.profiles.log_file import start_log_file
+from ccc_tui.cli.common import EXIT_USAGE, print_error
+from ccc_tui.profiles.context import AppContext, LaunchTarget
+from ccc_tui.profiles.paths import history_db_path, log_dir
+
+if TYPE_CHECKING:
+    from ccc_tui.api.client import CccClient
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -30,23 +41,23 @@ def run_app(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    client = None
+    # A session keeps what start-up builds (Textual, the modules, the screens) for its whole life:
+    # fewer, later collections, and none that walk those objects again (see `settled`).
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
-        context = build_context(args)
-        client = build_client(args)
-    except CredentialsError:
-        pass  # no usable credentials (never with --demo): the app opens its first-run screen
+        context, connect = plan_start(args)
     except CccError as exc:
         print_error(exc)
         return exc.exit_code
-    start_log_file(log_dir())
-    store = HistoryStore(history_db_path(), max_rows=history_limit())
+    store = HistoryStore(history_db_path(), max_rows=history_limit, deferred=True)
 
-    from ccc_tui.profiles.session import LaunchTarget
     from ccc_tui.tui.app import CccApp
 
     app = CccApp(
-        client=client,
+        client=None,
+        connect=connect,
+        startup=start_logging,
+        settled=gc.freeze,  # start-up's objects out of every later collection's way
         store=store,
         context=context,
         initial_contact=contact_id,
@@ -56,6 +67,37 @@ def run_app(args: argparse.Namespace) -> int:
     return exit_status(app.return_code, result)
 
 
+def plan_start(args: argparse.Namespace) -> tuple[AppContext, Callable[[], CccClient] | None]:
+    """The context the first frame shows, and what builds the client after it: None when no
+    credentials can be expected (the app opens on its first-run screen). CccError for what stops
+    the launch: an unusable config file or flag, no instance id while credentials exist."""
+    if args.demo:
+        from ccc_tui.profiles.demo import demo_client, demo_context
+
+        context = demo_context(getattr(args, "instance_id", None))
+        return context, partial(demo_client, instance_id=context.instance_id)
+    from ccc_tui.cli.common import target_from_args
+    from ccc_tui.profiles.config import load_config
+    from ccc_tui.profiles.credentials import expected_source
+    from ccc_tui.profiles.session import client_for_target, context_for_target, require_instance_id
+
+    config = load_config()
+    target = target_from_args(args, config)
+    context = context_for_target(target)
+    if expected_source(target.profile, config=config) is None:
+        return context, None
+    require_instance_id(target)
+    return context, partial(client_for_target, target)
+
+
+def start_logging() -> None:
+    from ccc_tui.profiles.log_file import start_log_file
+
+    start_log_file(log_dir())
+
+
+# gen0 at 10,000 allocations (Python's default: 700), gen1 every 50, gen2 every 100 of those.
+GC_THRESHOLDS = (10_000, 50, 100)
 EXIT_CRASH = 70  # EX_SOFTWARE: an internal error, not the user's input or setup
 
 
@@ -80,7 +122,10 @@ def exit_status(return_code: int | None, result: int | None, stream: TextIO | No
 
 def history_limit() -> int:
     """`history_limit` from the config file; the default when unset (or the file is unusable:
-    the app says so elsewhere, and the history bound is no reason to stop)."""
+    the app says so elsewhere, and the history bound is no reason to stop). Read when the store
+    opens, after the first frame."""
+    from ccc_tui.profiles.config import load_config
+
     try:
         limit = load_config().history_limit
     except CccError:
@@ -89,8 +134,12 @@ def history_limit() -> int:
 
 
 def build_context(args: argparse.Namespace) -> AppContext:
-    from ccc_tui.profiles.session import context_for_target, demo_context
-
+    """The context the app shows for these flags (the demo's, or the target's)."""
     if args.demo:
+        from ccc_tui.profiles.demo import demo_context
+
         return demo_context(getattr(args, "instance_id", None))
+    from ccc_tui.cli.common import target_from_args
+    from ccc_tui.profiles.session import context_for_target
+
     return context_for_target(target_from_args(args))

@@ -27,7 +27,6 @@ This module never imports Textual.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import re
@@ -48,24 +47,30 @@ from ccc_tui.profiles.fields import (
     DEFAULT_LANGUAGE,
     DEFAULT_MAX_DOWNLOAD_MB,
     DEFAULT_REGION,
+    ENV_PROFILE,
     FIELDS_BY_KEY,
     PROFILE_FIELDS,
     PROFILE_KEYS,
     ProfileField,
     _toml_type,
 )
+from ccc_tui.profiles.paths import APP_NAME
+
+# Where every file lives: profiles/paths.py (cheap to import); these names stay importable here.
+from ccc_tui.profiles.paths import data_dir as data_dir
+from ccc_tui.profiles.paths import default_downloads_dir as default_downloads_dir
+from ccc_tui.profiles.paths import history_db_path as history_db_path
+from ccc_tui.profiles.paths import log_dir as log_dir
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "ccc-tui"
 DEFAULT_PROFILE = "default"
 MAX_HISTORY_LIMIT = 1_000_000
 
 ENV_CONFIG = "CCC_TUI_CONFIG"
-ENV_PROFILE = "CCC_TUI_PROFILE"
 # Keys that must never sit in the file: refused with a pointer to `ccc-tui login`.
 SECRET_KEYS = frozenset(
     {"access_key_secret", "secret", "security_token", "sts_token", "password", "accesskeysecret"}
@@ -120,22 +125,6 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
-def data_dir() -> Path:
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
-
-
-def history_db_path() -> Path:
-    return data_dir() / "history.sqlite3"
-
-
-def log_dir() -> Path:
-    return platformdirs.user_log_path(APP_NAME, appauthor=False)
-
-
-def default_downloads_dir() -> Path:
-    return platformdirs.user_downloads_path() / APP_NAME
-
-
 def downloads_dir(target: Target | None = None) -> Path:
     """Where recordings go: the profile's download_dir, else <user downloads>/ccc-tui."""
     if target is not None and target.download_dir is not None:
@@ -169,6 +158,8 @@ def validate_profile_name(name: str) -> str:
 def _unknown_key_message(key: str) -> str:
     if key.lower().replace("-", "_") in SECRET_KEYS:
         return "secrets never go in the config file; store them with `ccc-tui login`"
+    import difflib  # only for a key the file gets wrong
+
     close = difflib.get_close_matches(key.replace("-", "_"), PROFILE_KEYS, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]}?" if close else f" (known: {', '.join(PROFILE_KEYS)})"
     return f"unknown profile setting{hint}"

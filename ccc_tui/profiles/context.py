@@ -1,15 +1,20 @@
-"""What the running app is pointed at and how it shows things; built once at launch. No Textual."""
+"""What the running app is pointed at and how it shows things, and what the command line asked
+for; built once at launch. No Textual, and cheap to import (no configuration, no zoneinfo)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Literal
 
 from ccc_tui.calls.zone import zone_label
-from ccc_tui.profiles.fields import DEFAULT_MAX_DOWNLOAD_MB
+from ccc_tui.profiles.fields import DEFAULT_MAX_DOWNLOAD_MB, FIXED_ZONE_NAMES
+
+if TYPE_CHECKING:
+    import argparse
+
+    from ccc_tui.profiles.config import Config
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +78,50 @@ def _zone_name(tz: tzinfo) -> str:
     return "UTC" if name in ("UTC", "Etc/UTC", "UTC+00:00") else name
 
 
+
+
 def zone_from_name(name: str | None) -> tzinfo | None:
     """A zoneinfo zone, or None (the machine's zone) for an empty or unknown name."""
     if not name:
         return None
+    if name in FIXED_ZONE_NAMES:
+        return UTC  # no tz database to read: zoneinfo is imported for the other zones only
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchTarget:
+    """What the command line asked for, kept so a later session is built the same way."""
+
+    profile: str | None = None
+    instance_id: str | None = None
+    region: str | None = None
+    endpoint: str | None = None
+    api_version: str | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> LaunchTarget:
+        return cls(
+            profile=getattr(args, "profile", None),
+            instance_id=getattr(args, "instance_id", None),
+            region=getattr(args, "region", None),
+            endpoint=getattr(args, "endpoint", None),
+            api_version=getattr(args, "api_version", None),
+        )
+
+    def profile_name(self, config: Config | None = None) -> str:
+        """The profile this launch resolves to: --profile, CCC_TUI_PROFILE, the default, …"""
+        from ccc_tui.api.errors import ConfigurationError
+        from ccc_tui.profiles.config import load_config, select_profile
+
+        if config is None:
+            try:
+                config = load_config()
+            except ConfigurationError:
+                return self.profile or "default"
+        return select_profile(self.profile, None, config)[0]

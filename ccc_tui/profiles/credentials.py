@@ -18,14 +18,12 @@ traceback could render the locals) escape. Reasons and logs never contain secret
 
 from __future__ import annotations
 
-import configparser
-import json
 import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccc_tui.api.auth import AccessKey, Secret, mask_key_id
 from ccc_tui.api.errors import ConfigurationError, CredentialsError
@@ -33,6 +31,9 @@ from ccc_tui.calls.files import UnreadableFileError, read_settings_text
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.config import Config, env_view, load_config, select_profile
 from ccc_tui.profiles.keyring_store import NO_BACKEND, from_keyring
+
+if TYPE_CHECKING:
+    import configparser
 
 log = logging.getLogger(__name__)
 
@@ -170,11 +171,15 @@ def from_aliyun_cli(env: Mapping[str, str] | None = None) -> tuple[AccessKey | N
     if (view.value(ENV_CLI_DISABLED) or "").lower() == "true":
         return None, f"disabled by {ENV_CLI_DISABLED}=true"
     try:
-        data = json.loads(read_settings_text(path))
+        text = read_settings_text(path)
     except FileNotFoundError:
         return None, f"file missing ({path})"
     except UnreadableFileError as exc:
         return None, _unreadable(exc)
+    import json  # here: most hosts have no such file, and start-up looks for one
+
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         # Only the position: the message must not quote the document, which holds secrets.
         return None, f"malformed: {path} is not valid JSON at line {exc.lineno}, column {exc.colno}"
@@ -248,6 +253,8 @@ def from_credentials_file(env: Mapping[str, str] | None = None) -> tuple[AccessK
         if view.value(ENV_CREDENTIALS_FILE):
             return None, f"file missing ({candidates[0]}, set by {ENV_CREDENTIALS_FILE})"
         return None, f"file missing ({', '.join(str(p) for p in candidates)})"
+    import configparser  # here: only when there is a file to read
+
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     failure = ""
     try:
@@ -301,6 +308,8 @@ def _shown(name: object) -> str:
 
 
 def _ini_error(path: Path, exc: configparser.Error) -> str:
+    import configparser
+
     # Only line numbers: configparser's own messages quote the offending line, which may be a secret.
     line = getattr(exc, "lineno", None)
     if line is None and isinstance(exc, configparser.ParsingError) and exc.errors:
@@ -354,6 +363,27 @@ def resolve_chain(
             return ChainReport(profile=profile, steps=tuple(steps), credentials=key)
         log.debug("credentials: %s skipped: %s", label, reason)
     return ChainReport(profile=profile, steps=tuple(steps), credentials=None)
+
+
+def expected_source(
+    profile: str, env: Mapping[str, str] | None = None, *, config: Config | None = None
+) -> str | None:
+    """Which source the chain will most likely take, judged without the keyring (its import and
+    backend discovery cost more than the app's first frame): the environment, the keyring when
+    the profile names the key id that `ccc-tui login` stored there, the aliyun CLI profile or the
+    credentials file. None: no source will yield, unless someone put an entry in the keyring by
+    hand. The chain itself (`resolve_chain`) decides; this only picks the first screen."""
+    view = env_view(env)
+    if _env_source(view)[0] is not None:
+        return "env"
+    prof = config.profile(profile) if config else None
+    if prof is not None and prof.access_key_id:
+        return "keyring"
+    if from_aliyun_cli(view)[0] is not None:
+        return "aliyun-cli"
+    if from_credentials_file(view)[0] is not None:
+        return "credentials-file"
+    return None
 
 
 def resolve_credentials(

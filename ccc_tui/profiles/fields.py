@@ -17,6 +17,7 @@ from ccc_tui.api import versions
 from ccc_tui.api.endpoints import validate_endpoint
 from ccc_tui.api.errors import ConfigurationError
 
+ENV_PROFILE = "CCC_TUI_PROFILE"  # selects the profile (after --profile)
 DEFAULT_REGION = "cn-shanghai"
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "zh")
@@ -88,11 +89,17 @@ def _check_key_id(value: object) -> str:
     return text
 
 
+# Zones that need no tz database (their offset never moves): checked and built without zoneinfo.
+FIXED_ZONE_NAMES = frozenset({"UTC", "Etc/UTC"})
+
+
 def check_time_zone(value: object) -> str:
     """An IANA zone name such as Asia/Shanghai, or `local` for the machine's zone."""
     text = _text(value)
     if text.lower() == "local":
         return "local"
+    if text in FIXED_ZONE_NAMES:
+        return text
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:

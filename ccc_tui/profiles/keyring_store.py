@@ -11,7 +11,6 @@ the profile's `access_key_id` (so `keyring set ccc-tui PROFILE` works by hand).
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -53,6 +52,8 @@ def from_keyring(profile: str, profile_key_id: str | None = None) -> tuple[Acces
 
 def _entry_fields(stored: Secret) -> dict[str, Secret] | None:
     """The string fields of a JSON entry, each wrapped at once; None when it is not JSON."""
+    import json
+
     try:
         data = json.loads(stored.reveal())
     except Exception:
@@ -148,6 +149,8 @@ def _encode(key: AccessKey) -> Secret:
     }
     if key.security_token:
         blob["security_token"] = key.security_token.reveal()
+    import json
+
     return Secret(json.dumps(blob, separators=(",", ":")))
 
 

@@ -8,13 +8,12 @@ them from thread workers.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccc_tui.api import versions
-from ccc_tui.api.endpoints import endpoint_for_region, region_time_zone
+from ccc_tui.api.endpoints import endpoint_for_region
 from ccc_tui.api.errors import ConfigurationError
 from ccc_tui.profiles.config import (
     Config,
@@ -22,45 +21,19 @@ from ccc_tui.profiles.config import (
     downloads_dir,
     load_config,
     resolve_target,
-    select_profile,
 )
 from ccc_tui.profiles.context import AppContext, zone_from_name
+from ccc_tui.profiles.context import LaunchTarget as LaunchTarget
 from ccc_tui.profiles.credentials import ChainReport, resolve_chain
-from ccc_tui.profiles.fields import DEFAULT_REGION
+
+# The demo's context lives with the demo (cheap to import); these names stay importable here.
+from ccc_tui.profiles.demo import DEMO_REGION as DEMO_REGION
+from ccc_tui.profiles.demo import demo_context as demo_context
+from ccc_tui.profiles.demo import demo_zone_name as demo_zone_name
 
 if TYPE_CHECKING:
     from ccc_tui.api.auth import AccessKey
     from ccc_tui.api.client import CccClient
-
-
-@dataclass(frozen=True, slots=True)
-class LaunchTarget:
-    """What the command line asked for, kept so a later session is built the same way."""
-
-    profile: str | None = None
-    instance_id: str | None = None
-    region: str | None = None
-    endpoint: str | None = None
-    api_version: str | None = None
-
-    @classmethod
-    def from_args(cls, args: argparse.Namespace) -> LaunchTarget:
-        return cls(
-            profile=getattr(args, "profile", None),
-            instance_id=getattr(args, "instance_id", None),
-            region=getattr(args, "region", None),
-            endpoint=getattr(args, "endpoint", None),
-            api_version=getattr(args, "api_version", None),
-        )
-
-    def profile_name(self, config: Config | None = None) -> str:
-        """The profile this launch resolves to: --profile, CCC_TUI_PROFILE, the default, …"""
-        if config is None:
-            try:
-                config = load_config()
-            except ConfigurationError:
-                return self.profile or "default"
-        return select_profile(self.profile, None, config)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,31 +83,6 @@ def endpoint_override(target: Target) -> str | None:
     if target.endpoint and target.endpoint != endpoint_for_region(target.region):
         return target.endpoint
     return None
-
-
-# The demo instance lives in cn-shanghai: its calls read in Beijing time, as a real one's would.
-DEMO_REGION = DEFAULT_REGION
-
-
-def demo_zone_name() -> str:
-    return region_time_zone(DEMO_REGION) or "Asia/Shanghai"
-
-
-def demo_context(instance_id: str | None = None) -> AppContext:
-    """The demo's context: its default (2017-07-05) instance, or the one named (the 2.0 one)."""
-    from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
-    from ccc_tui.profiles.demo import demo_api_version
-
-    instance = instance_id or DEMO_INSTANCE_ID
-    version = demo_api_version(instance)
-    return AppContext(
-        instance_id=instance,
-        label="demo instance" if instance == DEMO_INSTANCE_ID else f"demo instance {instance}",
-        demo=True,
-        tz=zone_from_name(demo_zone_name()),
-        download_dir=downloads_dir(None),
-        api_version=version,
-    )
 
 
 def demo_session(like: AppContext | None = None) -> Session:

@@ -1,4 +1,10 @@
-"""CccApp: owns the one shared client, the history store and the context; wiring only."""
+"""CccApp: owns the one shared client, the history store and the context; wiring only.
+
+Start-up draws first: the home screen's first frame needs neither the client nor the history.
+Given `connect` instead of a client, the app builds the client in a thread after the first frame
+(the credential chain probes the OS keyring; the API layer and httpx load then); a search or a
+call asked for meanwhile waits for it, and when no credentials turn up after all, the first-run
+screen takes home's place. The history store opens in a thread after the first frame as well."""
 
 from __future__ import annotations
 
@@ -11,14 +17,22 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from ccc_tui import __version__
-from ccc_tui.api.client import CccClient
 from ccc_tui.calls.history import HistoryStore
 from ccc_tui.calls.text import safe_text
-from ccc_tui.profiles.context import AppContext
-from ccc_tui.profiles.session import LaunchTarget
-from ccc_tui.tui.messages import HistoryChanged, OpenCall, SessionBuilt, WorkerFailed
+from ccc_tui.profiles.context import AppContext, LaunchTarget
+from ccc_tui.tui.first_frame import after_first_frame
+from ccc_tui.tui.messages import (
+    Connected,
+    ConnectFailed,
+    HistoryChanged,
+    OpenCall,
+    SessionBuilt,
+    StoreOpened,
+    WorkerFailed,
+)
 from ccc_tui.tui.palette import ContactProvider
 from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.search import SearchScreen
@@ -26,6 +40,7 @@ from ccc_tui.tui.terminal_watch import watch_terminal
 from ccc_tui.tui.worker_errors import RoutesWorkerFailures
 
 if TYPE_CHECKING:
+    from ccc_tui.api.client import CccClient
     from ccc_tui.tui.screens.call import CallScreen
 
 
@@ -62,10 +77,21 @@ class CccApp(RoutesWorkerFailures, App[int]):
         initial_contact: str | None = None,
         launch: LaunchTarget | None = None,
         clock: Callable[[], datetime] | None = None,
+        connect: Callable[[], CccClient] | None = None,
+        startup: Callable[[], object] | None = None,
+        settled: Callable[[], object] | None = None,
     ) -> None:
+        """`connect` (when there is no `client`): builds the client, blocking (a thread runs it
+        after the first frame); CccError when it cannot. `startup`: blocking set-up that can wait
+        for the first frame (the log file), run in the same way. `settled`: called (in a thread)
+        once start-up is over and the modules for opening a call are loaded."""
         super().__init__()
-        # None until the first-run screen gets credentials or the demo (see use_session).
+        # None until the first-run screen gets credentials or the demo (see use_session), or
+        # until `connect` has built it (see use_client).
         self.client = client
+        self._connect = connect if client is None else None
+        self._startup = startup
+        self._settled = settled
         self._call_screen: CallScreen | None = None
         self.launch = launch or LaunchTarget()
         self.store = store
@@ -74,11 +100,14 @@ class CccApp(RoutesWorkerFailures, App[int]):
         # "Now" for the search screen's times ("10:40", "last 2h"); tests fix it.
         self.clock = clock
 
+    @property
+    def connecting(self) -> bool:
+        """Whether the client is being built (the home screen is up, without it)."""
+        return self.client is None and self._connect is not None
+
     def on_mount(self) -> None:
         watch_terminal(self)  # a closed window or a dropped SSH link must not leave us spinning
-        if self.store.notice:
-            self.notify(self.store.notice, title="History", severity="warning", timeout=15, markup=False)
-        if self.client is None:
+        if self.client is None and self._connect is None:
             from ccc_tui.tui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen(self.context, self.launch))
@@ -97,9 +126,70 @@ class CccApp(RoutesWorkerFailures, App[int]):
             self.open_call(contact)
 
     def on_ready(self) -> None:
-        # After the first frame, not competing with it: typing an id takes longer than this.
-        if self.client is not None and not self.initial_contact:
-            self.set_timer(0.2, self.warm_up)
+        after_first_frame(self, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        # Not competing with the first frame: typing an id takes longer than this.
+        self.start_up()
+        if self.connecting:
+            self.connect_client()
+        if self.client is not None or self.connecting:
+            # A contact named on the command line opens first (and loads all this itself).
+            self.set_timer(1.0 if self.initial_contact else 0.2, self.warm_up)
+
+    @work(thread=True, group="start-up", exit_on_error=False)
+    def start_up(self) -> None:
+        """What start-up leaves until after the first frame: the log file, the history store."""
+        if self._startup is not None:
+            self._startup()
+        self.store.open()
+        self.post_message(StoreOpened(self.store.notice))
+
+    @on(StoreOpened)
+    def say_store_notice(self, message: StoreOpened) -> None:
+        if message.notice:
+            self.notify(message.notice, title="History", severity="warning", timeout=15, markup=False)
+
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    def connect_client(self) -> None:
+        """Build the client the app started without (the credential chain, the keyring)."""
+        from ccc_tui.api.errors import CccError
+
+        connect = self._connect
+        assert connect is not None
+        try:
+            client = connect()
+        except CccError as exc:
+            self.post_message(ConnectFailed(exc))
+            return
+        self.post_message(Connected(client))
+
+    @on(Connected)
+    def use_client(self, message: Connected) -> None:
+        """The client is there: home gets it, and what waited for it goes on."""
+        if not self.connecting:
+            # A session was built meanwhile (the settings, the first-run screen): that one stays.
+            self.call_later(message.client.aclose)
+            return
+        self._connect = None
+        self.client = message.client
+        for screen in self.screen_stack:
+            if isinstance(screen, SearchScreen):
+                screen.use_client(message.client)
+        self._open_initial_contact()
+
+    @on(ConnectFailed)
+    def connect_failed(self, message: ConnectFailed) -> None:
+        """No client after all (the credentials the first frame counted on are not there): the
+        first-run screen takes home's place and says why."""
+        if not self.connecting:
+            return
+        self._connect = None
+        from ccc_tui.tui.screens.first_run import FirstRunScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(FirstRunScreen(self.context, self.launch, error=message.error))
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up(self) -> None:
@@ -108,11 +198,19 @@ class CccApp(RoutesWorkerFailures, App[int]):
 
         for module in ("httpx", "ccc_tui.tui.screens.call", "ccc_tui.api.v2017", "ccc_tui.calls.phases"):
             importlib.import_module(module)
+        if self._settled is not None:
+            self._settled()
 
     async def on_unmount(self) -> None:
         if self.client is not None:
             await self.client.aclose()
         self.store.close()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Textual also runs RoutesWorkerFailures' handler (one per class of the MRO): the failure
+        # itself is reported there.
+        if event.worker.group == "connect" and event.state is WorkerState.ERROR:
+            self._connect = None  # a bug, said by the error route; nothing waits for it any more
 
     # ---- the one error route for workers ----
 
@@ -136,6 +234,10 @@ class CccApp(RoutesWorkerFailures, App[int]):
         self.open_call(message.contact_id)
 
     def open_call(self, contact_id: str) -> None:
+        if self.client is None:
+            # Still connecting (or on the first-run screen): opened once there is a client.
+            self.initial_contact = contact_id
+            return
         from ccc_tui.tui.screens.call import CallScreen
 
         # One call screen, reused: composing a screen costs more than fetching a call.
@@ -177,6 +279,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
     def use_session(self, message: SessionBuilt) -> None:
         """Run on a new client from now on: back to a fresh search screen, the old client closed."""
         old, self.client = self.client, message.session.client
+        self._connect = None  # a client still being built for the launch is closed when it comes
         self.context = message.session.context
         while len(self.screen_stack) > 2:
             self.pop_screen()

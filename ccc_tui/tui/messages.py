@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from ccc_tui.api.client import CccClient
     from ccc_tui.api.errors import CccError
     from ccc_tui.profiles.session import Session
 
@@ -46,3 +47,25 @@ class HistoryChanged(Message):
     """A call was written to the history (in a thread): home reads its list again."""
 
     instance_id: str
+
+
+@dataclass
+class Connected(Message):
+    """The client the app started without is built (after the first frame, in a thread)."""
+
+    client: CccClient
+
+
+@dataclass
+class ConnectFailed(Message):
+    """Building that client failed: no usable credentials after all, or a bad setting."""
+
+    error: CccError
+
+
+@dataclass
+class StoreOpened(Message):
+    """The history store is open (in a thread, after the first frame); `notice`: what the user
+    should hear about it (a file moved aside, history off), if anything."""
+
+    notice: str | None

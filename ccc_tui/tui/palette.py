@@ -28,6 +28,9 @@ class PaletteHost(Protocol):
     store: HistoryStore
     context: AppContext
 
+    @property
+    def connecting(self) -> bool: ...
+
     def open_call(self, contact_id: str) -> None: ...
 
 
@@ -55,7 +58,7 @@ class ContactProvider(Provider):
 
     def _read_history(self) -> list[tuple[str, str]]:
         app = self.ccc_app
-        if app.client is None:
+        if app.client is None and not app.connecting:
             return []
         entries = app.store.recent(limit=HISTORY_HITS, instance_id=app.context.instance_id)
         return [
@@ -80,7 +83,7 @@ class ContactProvider(Provider):
             )
 
     async def search(self, query: str) -> Hits:
-        if self.ccc_app.client is None:
+        if self.ccc_app.client is None and not self.ccc_app.connecting:
             return
         typed = looks_like_contact_id(query)
         if typed is not None:

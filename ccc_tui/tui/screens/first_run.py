@@ -30,6 +30,7 @@ from ccc_tui.profiles.session import (
     profile_session,
     shorten_home,
 )
+from ccc_tui.tui.first_frame import after_first_frame
 from ccc_tui.tui.messages import SessionBuilt, SessionFailed
 from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.screens.settings import SettingsScreen
@@ -88,12 +89,20 @@ class FirstRunScreen(AppScreen):
     class ChainChecked(Message):
         report: ChainReport
 
-    def __init__(self, context: AppContext, launch: LaunchTarget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        launch: LaunchTarget | None = None,
+        *,
+        error: CccError | None = None,
+    ) -> None:
+        """`error`: why the app's start-up could not build its client, said under the ways in."""
         super().__init__()
         self.context = context
         self.launch = launch or LaunchTarget()
         self.report: ChainReport | None = None
         self.busy = False
+        self._error = error
 
     def compose(self) -> ComposeResult:
         from ccc_tui.tui.widgets.context_bar import ContextBar
@@ -109,7 +118,10 @@ class FirstRunScreen(AppScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.action_recheck()
+        # After the first frame: the chain probes the keyring, which costs more than the frame.
+        after_first_frame(self, self.action_recheck)
+        if self._error is not None:
+            self._status(rejection_text(self._error, None, "Cannot continue yet"), error=True)
 
     # ---- text ----------------------------------------------------------------------------------
 

@@ -3,38 +3,51 @@ else is a query shown as understood before it is sent — and the results come i
 arrive, with an impact summary one key away and the history of opened calls another.
 
 The screen coordinates its parts: the query line (`QueryBar`), the form (`QueryForm`), the results
-area (`SearchResults`) and the history of opened calls (`HistoryTable`)."""
+area (`SearchResults`) and the history of opened calls (`HistoryTable`).
+
+The first frame holds only the query line: it is what start-up waits for. The form and the results
+area (and the query parser, the API models and adapters behind them) are imported in a thread
+after it and mounted then; the history table only once there is history to show. A search asked
+for before they are mounted (or before the app's client exists) waits for them."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
-from ccc_tui.api.client import CccClient
 from ccc_tui.calls.contact_ids import normalise_contact_id
 from ccc_tui.calls.history import BUSY_WORDS, HistoryBusyError, HistoryEntry, HistoryStore
-from ccc_tui.calls.query import Query, QueryError, parse_query
-from ccc_tui.calls.results import QueryFields
-from ccc_tui.calls.search import Gap
 from ccc_tui.profiles.context import AppContext
+from ccc_tui.tui.first_frame import after_first_frame
 from ccc_tui.tui.messages import OpenCall
 from ccc_tui.tui.screens.base import AppScreen
 from ccc_tui.tui.widgets.contact_input import ContactIdInput
 from ccc_tui.tui.widgets.context_bar import ContextBar
-from ccc_tui.tui.widgets.history import HistoryTable
-from ccc_tui.tui.widgets.impact_panel import ImpactPanel
 from ccc_tui.tui.widgets.key_bar import KeyBar
 from ccc_tui.tui.widgets.query_bar import QueryBar
-from ccc_tui.tui.widgets.query_form import QueryForm
-from ccc_tui.tui.widgets.results import ResultsList
-from ccc_tui.tui.widgets.search_results import SearchResults
+
+if TYPE_CHECKING:
+    from textual.widgets import Checkbox, Select
+
+    from ccc_tui.api.client import CccClient
+    from ccc_tui.calls.query import Query
+    from ccc_tui.calls.results import QueryFields
+    from ccc_tui.calls.search import Gap
+    from ccc_tui.tui.widgets.history import HistoryTable
+    from ccc_tui.tui.widgets.impact_panel import ImpactPanel
+    from ccc_tui.tui.widgets.query_form import QueryForm
+    from ccc_tui.tui.widgets.results import ResultsList
+    from ccc_tui.tui.widgets.search_results import SearchResults
 
 EMPTY_HISTORY = (
     "No calls looked up yet. Type a ContactId to open a call, or what you know to find calls:"
@@ -50,6 +63,13 @@ IDLE_HINT = "A ContactId, or a number, name, time (10:40, last 2h, yesterday), i
 # Letter keys: they act only when no text field has focus (a field keeps its letters).
 _LETTERS = frozenset({"summary", "flip", "history", "retry"})
 _NEEDS_RESULTS = frozenset({"summary", "flip"})
+# What the parts mounted after the first frame import: loaded in a thread, not on the UI thread.
+_LATER_MODULES = (
+    "ccc_tui.calls.query",
+    "ccc_tui.tui.widgets.query_form",
+    "ccc_tui.tui.widgets.search_results",
+    "ccc_tui.tui.widgets.history",
+)
 
 
 class SearchScreen(AppScreen):
@@ -80,6 +100,10 @@ class SearchScreen(AppScreen):
 
         asked: int
         entries: list[HistoryEntry]
+        enabled: bool = True  # False: history is off for this session (the store says why)
+
+    class PartsLoaded(Message):
+        """The modules of the parts mounted after the first frame are imported."""
 
     @dataclass
     class HistoryNote(Message):
@@ -103,32 +127,93 @@ class SearchScreen(AppScreen):
         self._asked = 0  # history reads asked for
         self._shown = 0  # the latest read shown (an older, slower read is dropped)
         self._history_chosen = False
+        self._parts_asked = False  # the form and the results area: mounting (or mounted)
+        self._parts_ready = False  # ... mounted
+        self._after_parts: list[Callable[[], object]] = []  # what waits for them
+        self._waiting: Query | None = None  # a search asked for before the client existed
 
     # ── layout ────────────────────────────────────────────────────────────────────────────
 
     def compose(self) -> ComposeResult:
         yield ContextBar(self.context, "Find calls")
         yield QueryBar(self.store, self.context.instance_id, self._idle_hint(), id="search-box")
-        yield QueryForm(id="query-form")
-        yield SearchResults(self.context, id="search-results")
-        if not self.store.enabled:
-            empty = HISTORY_OFF
-        else:
-            empty = DEMO_EMPTY_HISTORY if self.context.demo else EMPTY_HISTORY
-        yield Static(empty, id="empty-history")
-        yield HistoryTable(tz=self.context.tz, id="history")
+        # Says there is no history (or that it is off) once the store has been read: empty until
+        # then, rather than a claim the history may belie a moment later.
+        yield Static("", id="empty-history")
         yield KeyBar()
 
     def _idle_hint(self) -> str:
         return DEMO_HINT if self.context.demo else IDLE_HINT
 
     def on_mount(self) -> None:
+        self.field.focus()
+        # The history and the rest of the screen come after the first frame, not before it.
+        after_first_frame(self, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
         self.reload_history()
         self.bar.load_recents()
-        self.field.focus()
+        self.load_parts()
 
     def on_screen_resume(self) -> None:
-        self.reload_history()
+        if self._asked:
+            self.reload_history()
+
+    # ── the parts mounted after the first frame ───────────────────────────────────────────
+
+    @work(thread=True, group="parts", exit_on_error=False)
+    def load_parts(self) -> None:
+        for module in _LATER_MODULES:
+            importlib.import_module(module)
+        self.post_message(self.PartsLoaded())
+
+    @on(PartsLoaded)
+    def _parts_loaded(self) -> None:
+        self.mount_parts()
+
+    def mount_parts(self, then: Callable[[], object] | None = None) -> None:
+        """Mount the form and the results area (once), then run `then`: at once when they are
+        there already."""
+        if self._parts_ready:
+            if then is not None:
+                then()
+            return
+        if then is not None:
+            self._after_parts.append(then)
+        if self._parts_asked or not self.is_attached:  # asked, or the screen is gone (quit)
+            return
+        self._parts_asked = True
+        from ccc_tui.tui.widgets.query_form import QueryForm
+        from ccc_tui.tui.widgets.search_results import SearchResults
+
+        mounting = self.mount(
+            QueryForm(id="query-form"),
+            SearchResults(self.context, id="search-results"),
+            before="#empty-history",
+        )
+
+        async def mounted() -> None:
+            await mounting
+            self._parts_mounted()
+
+        self.call_later(mounted)
+
+    def _parts_mounted(self) -> None:
+        if not self.is_attached:
+            return
+        self._parts_ready = True
+        if self.field.value.strip():
+            self.validate_as_typed(Input.Changed(self.field, self.field.value))  # fills the form
+        waiting, self._after_parts = self._after_parts, []
+        for then in waiting:
+            then()
+
+    def use_client(self, client: CccClient) -> None:
+        """The app's client exists now: a search asked for before it starts."""
+        self.client = client
+        if self._waiting is not None:
+            query, self._waiting = self._waiting, None
+            self.start_search(query, focus=False)
 
     @property
     def bar(self) -> QueryBar:
@@ -136,10 +221,14 @@ class SearchScreen(AppScreen):
 
     @property
     def form(self) -> QueryForm:
+        from ccc_tui.tui.widgets.query_form import QueryForm
+
         return self.query_one(QueryForm)
 
     @property
     def area(self) -> SearchResults:
+        from ccc_tui.tui.widgets.search_results import SearchResults
+
         return self.query_one(SearchResults)
 
     @property
@@ -155,17 +244,32 @@ class SearchScreen(AppScreen):
         return self.area.impact
 
     @property
+    def mounted_area(self) -> SearchResults | None:
+        """The results area, once mounted (after the first frame)."""
+        return self.area if self._parts_ready else None
+
+    @property
+    def history_table(self) -> HistoryTable | None:
+        """The history table, once there was history to show (None before)."""
+        for widget in self.query("#history"):
+            return cast("HistoryTable", widget)
+        return None
+
+    @property
     def query_run(self) -> Query | None:
         """The search shown below the query line."""
-        return self.area.query_run
+        area = self.mounted_area
+        return area.query_run if area is not None else None
 
     @property
     def gaps(self) -> list[Gap]:
-        return self.area.gaps
+        area = self.mounted_area
+        return area.gaps if area is not None else []
 
     @property
     def running(self) -> bool:
-        return self.area.running
+        area = self.mounted_area
+        return area.running if area is not None else False
 
     @property
     def recents(self) -> list[str]:
@@ -173,15 +277,18 @@ class SearchScreen(AppScreen):
 
     def _show_history(self, show: bool) -> None:
         """History or results below the input: one of the two."""
-        table = self.query_one(HistoryTable)
-        table.display = show and table.row_count > 0
-        self.query_one("#empty-history").display = show and table.row_count == 0
-        area = self.area
-        area.display = self.query_run is not None and not show
-        if show:
-            area.filter_box.remove_class("-open")
-        else:
-            area.place()
+        table = self.history_table
+        rows = table.row_count if table is not None else 0
+        if table is not None:
+            table.display = show and rows > 0
+        self.query_one("#empty-history").display = show and rows == 0
+        area = self.mounted_area
+        if area is not None:
+            area.display = self.query_run is not None and not show
+            if show:
+                area.filter_box.remove_class("-open")
+            else:
+                area.place()
         self.refresh_bindings()
 
     @property
@@ -190,13 +297,16 @@ class SearchScreen(AppScreen):
 
     def use_context(self, context: AppContext) -> None:
         super().use_context(context)
-        table = self.query_one(HistoryTable)
-        table.tz = context.tz
-        row = table.cursor_row
-        table.set_entries(list(table.entries))
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
-        self.area.use_context(context)
+        table = self.history_table
+        if table is not None:
+            table.tz = context.tz
+            row = table.cursor_row
+            table.set_entries(list(table.entries))
+            if table.row_count:
+                table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+        area = self.mounted_area
+        if area is not None:
+            area.use_context(context)
         self.bar.use_instance(context.instance_id)
         self.validate_as_typed(Input.Changed(self.field, self.field.value))
 
@@ -204,7 +314,7 @@ class SearchScreen(AppScreen):
 
     def reload_history(self) -> None:
         """Read the history in a thread (never on the UI thread: a big or locked file waits
-        there); HistoryLoaded shows it."""
+        there, and the first read opens it); HistoryLoaded shows it."""
         self._asked += 1
         self.read_history(self._asked, self.context.instance_id)
 
@@ -226,7 +336,7 @@ class SearchScreen(AppScreen):
             note = f"{BUSY_WORDS.capitalize()}; the list could not be read just now."
             self.post_message(self.HistoryNote(note, warning=True))
             return
-        self.post_message(self.HistoryLoaded(asked, entries))
+        self.post_message(self.HistoryLoaded(asked, entries, enabled=self.store.enabled))
 
     @on(HistoryNote)
     def say_history_note(self, message: HistoryNote) -> None:
@@ -236,19 +346,30 @@ class SearchScreen(AppScreen):
             self.notify(message.text, timeout=3, markup=False)
 
     @on(HistoryLoaded)
-    def show_history(self, message: HistoryLoaded) -> None:
+    async def show_history(self, message: HistoryLoaded) -> None:
         if message.asked < self._shown:
             return
         self._shown = message.asked
-        self.query_one(HistoryTable).set_entries(message.entries)
+        if not message.enabled:
+            empty = HISTORY_OFF
+        else:
+            empty = DEMO_EMPTY_HISTORY if self.context.demo else EMPTY_HISTORY
+        self.query_one("#empty-history", Static).update(empty)
+        table = self.history_table
+        if table is None and message.entries and self.is_attached:
+            from ccc_tui.tui.widgets.history import HistoryTable
+
+            table = HistoryTable(tz=self.context.tz, id="history")
+            await self.mount(table, after="#empty-history")
+        if table is not None:
+            table.set_entries(message.entries)
         self._show_history(self.showing_history)
 
-    @on(HistoryTable.Chosen)
-    def open_from_history(self, event: HistoryTable.Chosen) -> None:
+    # HistoryTable.Chosen and .Forget, by name: the table's module is imported only with history.
+    def on_history_table_chosen(self, event: HistoryTable.Chosen) -> None:
         self.post_message(OpenCall(event.entry.contact_id))
 
-    @on(HistoryTable.Forget)
-    def forget(self, event: HistoryTable.Forget) -> None:
+    def on_history_table_forget(self, event: HistoryTable.Forget) -> None:
         """Forget in a thread, then read the list again (a lock held elsewhere is a message)."""
         self._asked += 1
         self.read_history(self._asked, self.context.instance_id, forget=event.entry)
@@ -258,6 +379,8 @@ class SearchScreen(AppScreen):
     def understand(self, text: str) -> Query | str:
         """What `text` asks for: a Query (a ContactId query opens that call), or a ContactId
         pasted with spaces or wide digits, or raises QueryError."""
+        from ccc_tui.calls.query import QueryError, parse_query
+
         now = self.clock()
         try:
             query = parse_query(text, now=now, tz=self.context.tz)
@@ -278,6 +401,8 @@ class SearchScreen(AppScreen):
 
     @on(Input.Changed, "#contact-input")
     def validate_as_typed(self, event: Input.Changed) -> None:
+        from ccc_tui.calls.query import QueryError
+
         bar = self.bar
         if not event.value.strip():
             bar.say(self._idle_hint(), True)
@@ -291,15 +416,23 @@ class SearchScreen(AppScreen):
             bar.say(f"enter to open {understood}", True)
             return
         bar.say(understood.describe(), True)
-        self.form.fill(understood)
+        if self._parts_ready:  # else filled once the form is mounted
+            self.form.fill(understood)
 
     @on(Input.Submitted, "#contact-input")
     def submit(self, event: Input.Submitted) -> None:
         self.submit_text(event.value)
 
     def submit_text(self, text: str) -> None:
-        history = self.query_one(HistoryTable)
-        if not text.strip() and history.display and history.current is not None:
+        from ccc_tui.calls.query import QueryError
+
+        history = self.history_table
+        if (
+            not text.strip()
+            and history is not None
+            and history.display
+            and history.current is not None
+        ):
             # `down` then `enter` typed faster than focus moves: the user meant the history row.
             self.post_message(OpenCall(history.current.contact_id))
             return
@@ -328,13 +461,18 @@ class SearchScreen(AppScreen):
         if not self.showing_history and self.results.display:
             self.results.focus()
             return
-        table = self.query_one(HistoryTable)
-        if table.display:
+        table = self.history_table
+        if table is not None and table.display:
             table.focus()
 
     # ── the form ──────────────────────────────────────────────────────────────────────────
 
     def action_form(self) -> None:
+        if not self._parts_ready:
+            self.mount_parts(then=self.action_form)
+            return
+        from ccc_tui.calls.query import Query, QueryError
+
         form = self.form
         if form.is_open:
             form.remove_class("-open")
@@ -353,10 +491,11 @@ class SearchScreen(AppScreen):
         return self.form.fields()
 
     @on(Input.Changed, "#query-form Input")
-    @on(Select.Changed, "#query-form Select")
-    @on(Checkbox.Changed, "#query-form Checkbox")
     def form_changed(self) -> None:
         """The query line follows the form, unless it already says the same."""
+        from ccc_tui.calls.query import Query, QueryError
+        from ccc_tui.calls.results import QueryFields
+
         fields = self.form.fields()
         try:
             current = self.understand(self.field.value) if self.field.value.strip() else None
@@ -368,6 +507,18 @@ class SearchScreen(AppScreen):
         if text != self.field.value:
             self.field.value = text
 
+    # Select.Changed and Checkbox.Changed, by name: only the form has them, mounted after the
+    # first frame (their modules are not needed before).
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._form_control_changed(event.control)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._form_control_changed(event.control)
+
+    def _form_control_changed(self, control: Widget) -> None:
+        if self._parts_ready and self.form in control.ancestors:
+            self.form_changed()
+
     @on(Input.Submitted, "#query-form Input")
     def submit_form(self) -> None:
         self.submit_text(self.field.value)
@@ -375,16 +526,21 @@ class SearchScreen(AppScreen):
     # ── searching and the results ─────────────────────────────────────────────────────────
 
     def start_search(self, query: Query, *, focus: bool = True) -> None:
+        if not self._parts_ready:
+            self.mount_parts(then=lambda: self.start_search(query, focus=focus))
+            return
         self._history_chosen = False
         area = self.area
         area.query_run = query  # before the history gives way to the results area
         self._show_history(False)
         area.start(query, self.client)
+        if self.client is None:  # the app is still connecting: the search starts when it is done
+            self._waiting = query
         if focus:
             self.results.focus()
 
-    @on(SearchResults.Ended)
-    def search_ended(self) -> None:
+    # SearchResults.Ended and ResultsList.Chosen, by name: their modules come after the first frame.
+    def on_search_results_ended(self) -> None:
         self._show_history(self.showing_history)
 
     def action_retry(self) -> None:
@@ -393,14 +549,16 @@ class SearchScreen(AppScreen):
             return
         self.area.retry(self.client)
 
-    @on(ResultsList.Chosen)
-    def open_row(self, event: ResultsList.Chosen) -> None:
+    def on_results_list_chosen(self, event: ResultsList.Chosen) -> None:
         self.post_message(OpenCall(event.row.contact_id))
 
     def action_flip(self) -> None:
-        self.area.flip()
+        if self._parts_ready:
+            self.area.flip()
 
     def action_summary(self) -> None:
+        if not self._parts_ready:
+            return
         self._history_chosen = False
         self._show_history(False)
         if self.area.toggle_summary():
@@ -411,8 +569,9 @@ class SearchScreen(AppScreen):
     def action_history(self) -> None:
         self._history_chosen = not self.showing_history
         self._show_history(self.showing_history)
-        if self.showing_history and self.query_one(HistoryTable).display:
-            self.query_one(HistoryTable).focus()
+        table = self.history_table
+        if self.showing_history and table is not None and table.display:
+            table.focus()
         elif not self.showing_history:
             self.results.focus()
 
@@ -425,13 +584,14 @@ class SearchScreen(AppScreen):
 
     def action_escape(self) -> None:
         field = self.field
-        if self.area.filter_box.has_focus:
-            self.area.close_filter()
+        area = self.mounted_area
+        if area is not None and area.filter_box.has_focus:
+            area.close_filter()
             self.results.focus()
         elif field.has_focus:
             if field.value:
                 field.value = ""
-        elif self.form.has_focus_within:
+        elif self._parts_ready and self.form.has_focus_within:
             self.action_form()
         else:
             field.focus()
