@@ -31,6 +31,7 @@ from ccc_tui.profiles.context import AppContext  # noqa: E402
 from ccc_tui.profiles.demo import demo_api_version, demo_client  # noqa: E402
 from ccc_tui.profiles.session import LaunchTarget  # noqa: E402
 from ccc_tui.tui.app import CccApp  # noqa: E402
+from ccc_tui.tui.screens.search import SearchScreen  # noqa: E402
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -138,7 +139,9 @@ async def take(shot: Shot) -> Path:
         os.environ["XDG_DATA_HOME"] = str(home / ".local" / "share")
         app = build_app(home, shot)
         async with app.run_test(size=shot.size) as pilot:
-            await pilot.pause()
+            # Home mounts its history and its form just after its first frame: wait for them.
+            while isinstance(app.screen, SearchScreen) and not app.screen.settled:
+                await pilot.pause(0.02)
             await app.workers.wait_for_complete()
             await pilot.pause()
             if shot.keys:

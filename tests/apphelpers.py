@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ccc_tui.api import v2017
@@ -17,6 +19,7 @@ from ccc_tui.emulator.showcase import SHOWCASE
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.demo import demo_client
 from ccc_tui.tui.app import CccApp
+from ccc_tui.tui.screens.search import SearchScreen
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -102,3 +105,14 @@ class FailAfter(Faults):
         # Always the same code: the failing pages are fetched concurrently, so an alternating
         # 503/500 would put whichever lost the race on screen (a flaky snapshot).
         return 503
+
+
+async def home_settled(pilot: Any, timeout: float = 10.0) -> None:
+    """Wait until the home screen (when it is the screen) has done what it leaves until after its
+    first frame — its history shown, its parts mounted — and every worker has finished."""
+    deadline = time.monotonic() + timeout
+    while isinstance(pilot.app.screen, SearchScreen) and not pilot.app.screen.settled:
+        assert time.monotonic() < deadline, "the home screen did not settle in time"
+        await pilot.pause(0.02)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -23,7 +23,7 @@ from ccc_tui.tui.widgets.history import HistoryTable
 from ccc_tui.tui.widgets.phase_bar import PhaseBar
 from ccc_tui.tui.widgets.recordings import RecordingsPane
 from ccc_tui.tui.widgets.timeline import EventTimeline
-from tests.apphelpers import INBOUND_TRANSFER, build_app
+from tests.apphelpers import INBOUND_TRANSFER, build_app, home_settled
 
 
 async def wait_loaded(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -95,6 +95,7 @@ async def test_pasted_id_with_spaces_and_newline_opens(tmp_path: Path) -> None:
 async def test_history_enter_reopens_and_x_forgets(tmp_path: Path) -> None:
     app = build_app(tmp_path, history=True)
     async with app.run_test(size=(100, 30)) as pilot:
+        await home_settled(pilot)
         await pilot.press("down")
         table = app.screen.query_one(HistoryTable)
         assert app.focused is table
@@ -567,7 +568,7 @@ async def test_z_cycles_the_zone_on_every_part_without_fetching_again(tmp_path: 
         assert timeline.cursor_row == 2 and screen.query_one(EventDetail).event is timeline.selected_event
         await pilot.press("z", "z")  # UTC, and home shows the history in it too
         await pilot.press("escape")
-        await pilot.pause()
+        await home_settled(pilot)
         home = app.screen
         assert isinstance(home, SearchScreen) and home.context is app.context
         assert home.query_one(HistoryTable).tz is UTC

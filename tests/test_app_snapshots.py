@@ -14,7 +14,7 @@ import pytest
 from ccc_tui.emulator.constants import DEMO_INSTANCE_ID_2020
 from ccc_tui.emulator.faults import Faults
 from ccc_tui.emulator.showcase import SHOWCASE, SHOWCASE_2020
-from tests.apphelpers import INBOUND_TRANSFER, FailAfter, build_app
+from tests.apphelpers import INBOUND_TRANSFER, FailAfter, build_app, home_settled
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -23,9 +23,7 @@ def settle(*keys: str) -> Callable[[Any], Awaitable[None]]:
     """Wait for the call to load, press `keys`, then let every worker and repaint finish."""
 
     async def run_before(pilot: Any) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_settled(pilot)
         if keys:
             await pilot.press(*keys)
             await pilot.pause()
@@ -153,9 +151,7 @@ def test_toast_leaves_the_recordings_in_view(
 ) -> None:
     # A toast took the whole width at 60 columns (losing its last one) and hid the recordings.
     async def run_before(pilot: Any) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_settled(pilot)
         await pilot.press("d")  # two recordings, none picked: a warning toast says why not
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
@@ -178,7 +174,7 @@ def search_for(text: str, *keys: str) -> Callable[[Any], Awaitable[None]]:
     ends in "…" (then only shown as understood), then `keys`."""
 
     async def run_before(pilot: Any) -> None:
-        await pilot.pause()
+        await home_settled(pilot)
         pilot.app.screen.query_one("#contact-input").value = text.rstrip("…")
         await pilot.pause()
         presses = keys if text.endswith("…") else ("enter", *keys)

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Static
 from ccc_tui.tui.screens.call import CallScreen
 from ccc_tui.tui.screens.help import HelpScreen
 from ccc_tui.tui.screens.search import SearchScreen
-from tests.apphelpers import HISTORY_CONTACTS, build_app
+from tests.apphelpers import HISTORY_CONTACTS, build_app, home_settled
 
 
 async def test_question_mark_opens_help_even_from_the_contact_field(tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ async def test_question_mark_opens_help_even_from_the_contact_field(tmp_path: Pa
 async def test_down_then_enter_at_once_opens_the_first_history_row(tmp_path: Path) -> None:
     app = build_app(tmp_path, history=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await home_settled(pilot)
         await pilot.press("down", "enter")  # no pause between: faster than focus moves
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -51,7 +51,7 @@ async def test_a_pasted_id_is_shown_as_understood(tmp_path: Path) -> None:
 async def test_help_lists_the_apps_keys_first_and_whole(tmp_path: Path) -> None:
     app = build_app(tmp_path, history=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await home_settled(pilot)
         assert isinstance(app.screen, SearchScreen)
         await pilot.press("down")  # the history table: Textual's cursor keys come into play
         await pilot.pause()

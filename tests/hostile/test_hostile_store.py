@@ -29,7 +29,7 @@ from ccc_tui.calls.history import HistoryStore, recent_query
 from ccc_tui.tui.screens.call import CallScreen
 from ccc_tui.tui.screens.search import SearchScreen
 from ccc_tui.tui.widgets.history import HistoryTable
-from tests.apphelpers import HISTORY_CONTACTS, INBOUND_TRANSFER, build_app
+from tests.apphelpers import HISTORY_CONTACTS, INBOUND_TRANSFER, build_app, home_settled
 from tests.test_store import make_call
 
 REPO = str(Path(__file__).resolve().parents[2])
@@ -269,8 +269,7 @@ async def test_forget_while_another_process_writes_is_a_message_not_a_freeze(
 ) -> None:
     app = build_app(tmp_path, history=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await home_settled(pilot)
         table = app.screen.query_one(HistoryTable)
         assert len(table.entries) == len(HISTORY_CONTACTS)
         table.focus()

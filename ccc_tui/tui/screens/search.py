@@ -142,6 +142,12 @@ class SearchScreen(AppScreen):
         yield Static("", id="empty-history")
         yield KeyBar()
 
+    @property
+    def settled(self) -> bool:
+        """Whether what the screen leaves until after its first frame is done: the form and the
+        results area mounted, the history read and shown."""
+        return self._parts_ready and self._shown > 0
+
     def _idle_hint(self) -> str:
         return DEMO_HINT if self.context.demo else IDLE_HINT
 
