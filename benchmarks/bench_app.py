@@ -156,10 +156,14 @@ class Tmux:
         self.control.stdin.write(line + "\n")
         self.control.stdin.flush()
 
-    def command(self, line: str) -> list[str]:
-        """Send one tmux command and return its reply lines."""
+    def command(self, line: str, *, answers: bool = False) -> list[str]:
+        """Send one tmux command and return its reply lines. With `answers`, an empty reply is
+        a stray one (tmux may send the attach's own empty reply late): read the next."""
         self._send(line)
-        return self._reply(line)
+        reply = self._reply(line)
+        while answers and not reply:
+            reply = self._reply(line)
+        return reply
 
     def _reply(self, line: str) -> list[str]:
         assert self.control.stdout is not None
@@ -183,7 +187,8 @@ class Tmux:
         started = time.perf_counter()
         pane, pid = self.command(
             f"new-window -d -P -F '#{{pane_id}} #{{pane_pid}}' {flags} "
-            f"{shlex.quote(shlex.join(variant.argv))}"
+            f"{shlex.quote(shlex.join(variant.argv))}",
+            answers=True,
         )[0].split()
         try:
             deadline = started + timeout
