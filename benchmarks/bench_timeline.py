@@ -488,6 +488,12 @@ async def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="steps at 200×60 only, 100 j presses, 3 repeats"
     )
+    parser.add_argument(
+        "--gc",
+        choices=("app", "python"),
+        default="app",
+        help="the collector's policy: the app's (its thresholds, start-up frozen; default) or Python's",
+    )
     parser.add_argument("--memory", choices=("rss", "traced"), help=argparse.SUPPRESS)
     add_measures_argument(parser)
     args = parser.parse_args()
@@ -500,6 +506,13 @@ async def main() -> None:
     rounds = max(args.steps // per_round, 1)
     repeat = 3 if args.quick else 5
     ScrollbarClock.install()
+    if args.gc == "app":
+        # As `ccc-tui` runs: its thresholds, and what start-up built frozen before any call loads.
+        from ccc_tui.cli.launch import GC_THRESHOLDS
+
+        gc.set_threshold(*GC_THRESHOLDS)
+        gc.freeze()
+    print(f"garbage collector: {args.gc}'s policy, thresholds {gc.get_threshold()}")
 
     view = CallView.of(big_call(args.events), tz=SHANGHAI)
     print(f"{args.events} events, {args.steps} j presses, {rounds}×{per_round} page-downs a widget")
