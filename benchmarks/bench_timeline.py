@@ -68,6 +68,7 @@ from textual.strip import Strip
 from benchmarks.report import Measure, add_measures_argument, write_measures
 from ccc_tui.api.models import Call, CallEvent, Lane
 from ccc_tui.calls.view import CallView
+from ccc_tui.tui.widgets.fast_scrollbar import FastScrollBar
 from ccc_tui.tui.widgets.timeline import EventTimeline
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -263,22 +264,33 @@ class FrameClock:
 
 class ScrollbarClock:
     """The time scroll bars spend rendering their rows (Textual's ScrollBar draws every row of
-    the bar again whenever the view moves)."""
+    the bar again whenever the view moves; the lists' FastScrollBar lays out cached rows, and
+    hands what it does not draw itself to ScrollBar's rendering — counted once)."""
 
     spent = 0.0
+    _depth = 0
 
     @classmethod
     def install(cls) -> None:
-        render_lines = ScrollBar.render_lines
+        for bar_class in (ScrollBar, FastScrollBar):
+            cls._wrap(bar_class)
+
+    @classmethod
+    def _wrap(cls, bar_class: type[ScrollBar]) -> None:
+        render_lines = bar_class.render_lines
 
         def timed(bar: ScrollBar, crop: Region) -> list[Strip]:
+            if cls._depth:
+                return render_lines(bar, crop)
+            cls._depth += 1
             started = time.thread_time()
             try:
                 return render_lines(bar, crop)
             finally:
                 cls.spent += time.thread_time() - started
+                cls._depth -= 1
 
-        ScrollBar.render_lines = timed  # type: ignore[method-assign, assignment]
+        bar_class.render_lines = timed  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,11 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from ccc_tui.calls.text import Align, cell_width, fit
+from ccc_tui.tui.widgets.fast_scrollbar import FastScrollBar
 
 __all__ = ["Column", "LineList", "cursor_bindings", "joined"]
 
@@ -172,6 +174,18 @@ class LineList(ScrollView, can_focus=True):
             self.action_select_cursor()
 
     # ── rendering ─────────────────────────────────────────────────────────────────────────
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scroll bar (made on first use, as `Widget`'s is): one that draws its
+        rows from a few cached strips instead of through Rich on every move."""
+        if self._vertical_scrollbar is None:
+            bar = self._vertical_scrollbar = FastScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def _update_virtual_size(self) -> None:
         rows = max(len(self._rows), 1)  # the empty-state line

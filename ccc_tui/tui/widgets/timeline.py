@@ -176,6 +176,13 @@ def _clean(value: str) -> str:
     return safe_text(value)
 
 
+@lru_cache(maxsize=4096)
+def _fitted(text: str, width: int, align: Align) -> str:
+    # `fit` for the columns whose values repeat through a call (lane, event, status, agent,
+    # skill group, duration): measuring CJK text cluster by cluster is most of a row's cost.
+    return fit(text, width, align=align)
+
+
 class EventTimeline(LineList):
     """The events of one call, one per row, with a sticky header and a bar on the time axis.
 
@@ -580,15 +587,16 @@ class EventTimeline(LineList):
             if key == "bar":
                 pieces.extend(self._bar(index, column.width, base, lane_style))
                 continue
-            style = base
+            style, repeats = base, True
             if key == "time":
                 if isinstance(event.time, datetime) and self._view is not None:
                     local = self._view.local(event.time)
                     text = f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
                 else:
                     text, style = "--:--:--", muted
+                repeats = False
             elif key == "offset":
-                text, style = format_offset(analysis.offset(index)), muted
+                text, style, repeats = format_offset(analysis.offset(index)), muted, False
             elif key == "lane":
                 labels = LANE_LABELS_ZH if self._language.startswith("zh") else _LANE_LABELS_EN
                 text, style = labels.get(event.lane, event.lane.value), lane_style
@@ -606,7 +614,8 @@ class EventTimeline(LineList):
                 text, style = self._duration_text(index, event), muted
             else:
                 text = ""
-            pieces.append((fit(text, column.width, align=column.align), style))
+            cell = _fitted if repeats else fit
+            pieces.append((cell(text, column.width, align=column.align), style))
         if x < width:
             pieces.append((" " * (width - x), base))
         return joined(pieces, width, x)
