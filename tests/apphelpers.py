@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
@@ -50,6 +51,7 @@ def build_app(
     history: bool = False,
     language: str = "en",
     instance_id: str = DEMO_INSTANCE_ID,
+    big_call_shown: Callable[[], object] | None = None,
 ) -> CccApp:
     """The app on the demo's `instance_id` (DEMO_INSTANCE_ID_2020: its 2.0 instance)."""
     clock = count(1_793_000_000_000, 1000)
@@ -79,6 +81,7 @@ def build_app(
         context=context,
         initial_contact=initial_contact,
         clock=lambda: ANCHOR,
+        big_call_shown=big_call_shown,
     )
 
 

@@ -198,3 +198,20 @@ async def test_the_detail_shows_the_event_under_the_cursor(tmp_path: Path) -> No
         after = "\n".join(strip.text for strip in grid.render_lines(grid.region.reset_offset))
         assert after != text
         await asyncio.sleep(0)
+
+
+async def test_a_big_call_once_painted_hands_its_objects_to_the_collector(tmp_path: Path) -> None:
+    """The launch collects once a call of thousands of events is painted (not in mid-scroll);
+    an ordinary call costs a collection little and is left alone."""
+    shown: list[str] = []
+    app = build_app(tmp_path, big_call_shown=lambda: shown.append(app.screen.contact_id))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_call(INBOUND_TRANSFER)
+        await wait_loaded(pilot)
+        await pilot.pause()
+        assert shown == []
+        await _back_home(pilot)
+        app.open_call(SHOWCASE["huge"])
+        await wait_loaded(pilot)
+        await until(pilot, lambda: bool(shown))
+        assert shown == [SHOWCASE["huge"]]

@@ -80,11 +80,13 @@ class CccApp(RoutesWorkerFailures, App[int]):
         connect: Callable[[], CccClient] | None = None,
         startup: Callable[[], object] | None = None,
         settled: Callable[[], object] | None = None,
+        big_call_shown: Callable[[], object] | None = None,
     ) -> None:
         """`connect` (when there is no `client`): builds the client, blocking (a thread runs it
         after the first frame); CccError when it cannot. `startup`: blocking set-up that can wait
         for the first frame (the log file), run in the same way. `settled`: called (in a thread)
-        once start-up is over and the modules for opening a call are loaded."""
+        once start-up is over and the modules for opening a call are loaded. `big_call_shown`:
+        called (on the UI thread) once a call of thousands of events has been painted."""
         super().__init__()
         # None until the first-run screen gets credentials or the demo (see use_session), or
         # until `connect` has built it (see use_client).
@@ -92,6 +94,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
         self._connect = connect if client is None else None
         self._startup = startup
         self._settled = settled
+        self._big_call_shown = big_call_shown
         self._call_screen: CallScreen | None = None
         self.launch = launch or LaunchTarget()
         self.store = store
@@ -249,7 +252,12 @@ class CccApp(RoutesWorkerFailures, App[int]):
             screen = None
         if screen is None:
             assert self.client is not None
-            screen = CallScreen(client=self.client, store=self.store, context=self.context)
+            screen = CallScreen(
+                client=self.client,
+                store=self.store,
+                context=self.context,
+                big_call_shown=self._big_call_shown,
+            )
             self.install_screen(screen, name=f"call-{id(screen)}")
             self._call_screen = screen
         screen.open(contact_id)

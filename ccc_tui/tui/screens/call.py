@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,11 @@ def load_result(contact_id: str, events: object, recordings: object, ivr: object
     return LoadResult(contact_id, call, events_error, recordings_error, nodes, ivr_error)
 
 
+# Events from which a call's objects are many enough (~50 per event) that a collection walking
+# them takes longer than a frame.
+BIG_CALL = 2_000
+
+
 class CallScreen(AppScreen):
     HELP_TITLE = "Call"
     # Focus goes to the timeline once the call arrives; nothing hidden may take it before.
@@ -184,10 +189,18 @@ class CallScreen(AppScreen):
         paths: dict[str, Path]
 
     def __init__(
-        self, contact_id: str = "", *, client: CccClient, store: HistoryStore, context: AppContext
+        self,
+        contact_id: str = "",
+        *,
+        client: CccClient,
+        store: HistoryStore,
+        context: AppContext,
+        big_call_shown: Callable[[], object] | None = None,
     ) -> None:
+        """`big_call_shown`: called once a call of at least BIG_CALL events has been painted."""
         super().__init__()
         self.contact_id = contact_id
+        self._big_call_shown = big_call_shown
         self.client = client
         self.store = store
         self.context = context
@@ -422,6 +435,8 @@ class CallScreen(AppScreen):
         if call.recordings:
             self.find_saved(call.contact_id)
         self.remember_call(call, self.context.instance_id)
+        if self._big_call_shown is not None and len(call.events) >= BIG_CALL:
+            self.call_after_refresh(self._big_call_shown)
 
     def _show_ivr(self, view: CallView, result: LoadResult) -> None:
         pane = self.query_one(IvrTrackPane)
