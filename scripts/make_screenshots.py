@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
@@ -28,7 +28,7 @@ from ccc_tui.emulator.constants import DEMO_INSTANCE_ID, DEMO_INSTANCE_ID_2020  
 from ccc_tui.emulator.dataset import Dataset  # noqa: E402
 from ccc_tui.emulator.showcase import SHOWCASE, SHOWCASE_2020  # noqa: E402
 from ccc_tui.profiles.context import AppContext  # noqa: E402
-from ccc_tui.profiles.demo import demo_api_version, demo_client  # noqa: E402
+from ccc_tui.profiles.demo import demo_client, demo_context  # noqa: E402
 from ccc_tui.profiles.session import LaunchTarget  # noqa: E402
 from ccc_tui.tui.app import CccApp  # noqa: E402
 from ccc_tui.tui.screens.search import SearchScreen  # noqa: E402
@@ -103,14 +103,9 @@ def build_app(data_dir: Path, shot: Shot) -> CccApp:
         ):
             body = {"Data": dataset.call_data(DEMO_INSTANCE_ID, SHOWCASE[name])}
             store.record(v2017.parse_call(body, SHOWCASE[name]), DEMO_INSTANCE_ID)
-    default = shot.instance == DEMO_INSTANCE_ID
-    context = AppContext(
-        instance_id=shot.instance,
-        label="demo instance" if default else f"demo instance {shot.instance}",
-        demo=True,
-        tz=ZONE,
-        download_dir=data_dir / "Downloads" / "ccc-tui",
-        api_version=demo_api_version(shot.instance),
+    # The demo's own context, in the pictures' fixed zone and a throw-away home's downloads.
+    context = replace(
+        demo_context(shot.instance), tz=ZONE, download_dir=data_dir / "Downloads" / "ccc-tui"
     )
     if shot.first_run:
         welcome = AppContext(instance_id="", label="default · cn-shanghai", tz=ZONE)

@@ -108,6 +108,8 @@ def collect_after_big_call() -> None:
     the middle of the first scroll (~200–400 ms for 10,000 events). Not after every call: an
     ordinary call costs a collection little."""
     gc.collect()
+
+
 EXIT_CRASH = 70  # EX_SOFTWARE: an internal error, not the user's input or setup
 
 
@@ -141,15 +143,3 @@ def history_limit() -> int:
     except CccError:
         limit = None
     return limit if limit is not None else DEFAULT_MAX_ROWS
-
-
-def build_context(args: argparse.Namespace) -> AppContext:
-    """The context the app shows for these flags (the demo's, or the target's)."""
-    if args.demo:
-        from ccc_tui.profiles.demo import demo_context
-
-        return demo_context(getattr(args, "instance_id", None))
-    from ccc_tui.cli.common import target_from_args
-    from ccc_tui.profiles.session import context_for_target
-
-    return context_for_target(target_from_args(args))

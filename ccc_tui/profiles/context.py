@@ -78,8 +78,6 @@ def _zone_name(tz: tzinfo) -> str:
     return "UTC" if name in ("UTC", "Etc/UTC", "UTC+00:00") else name
 
 
-
-
 def zone_from_name(name: str | None) -> tzinfo | None:
     """A zoneinfo zone, or None (the machine's zone) for an empty or unknown name."""
     if not name:
