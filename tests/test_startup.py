@@ -54,6 +54,7 @@ def first_frame(self, screen, renderable):
     name = type(screen).__name__
     if renderable is not None and not seen and name in ("SearchScreen", "FirstRunScreen"):
         seen["screen"] = name
+        seen["stack"] = [type(s).__name__ for s in self.screen_stack]
         seen["modules"] = sorted(sys.modules)
         seen["history_file"] = os.path.exists(os.environ["HISTORY_FILE"])
         self.exit()
@@ -157,6 +158,7 @@ def test_the_demo_draws_home_before_the_client_the_config_and_the_history(
 ) -> None:
     seen = first_frame(isolated_home, "--demo")
     assert seen["screen"] == "SearchScreen"
+    assert seen["stack"] == ["SearchScreen"]  # home is the bottom screen: no empty one beneath
     assert loaded(seen, NEVER_BEFORE_FIRST_FRAME) == []
     assert loaded(seen, NOT_FOR_THE_DEMO) == []
     assert seen["history_file"] is False  # the store opens after the first frame
@@ -202,6 +204,7 @@ def test_the_first_screen_is_the_right_one_without_asking_the_keyring(
     )
     seen = first_frame(isolated_home, env=env)
     assert seen["screen"] == screen
+    assert seen["stack"] == [screen]
     assert loaded(seen, ("keyring", "httpx")) == []
 
 
@@ -292,7 +295,7 @@ async def test_no_credentials_after_all_puts_the_first_run_screen_in_home_s_plac
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, FirstRunScreen)
-        assert len(app.screen_stack) == 2 and app.client is None and not app.connecting
+        assert len(app.screen_stack) == 1 and app.client is None and not app.connecting
         status = str(app.screen.query_one("#first-run-status", Static).render())
         assert "No usable Alibaba Cloud credentials" in status
 

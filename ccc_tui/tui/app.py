@@ -108,14 +108,25 @@ class CccApp(RoutesWorkerFailures, App[int]):
         """Whether the client is being built (the home screen is up, without it)."""
         return self.client is None and self._connect is not None
 
-    def on_mount(self) -> None:
-        watch_terminal(self)  # a closed window or a dropped SSH link must not leave us spinning
+    def get_default_screen(self) -> AppScreen:
+        """The bottom of the screen stack: home, or the first-run screen when no credentials can
+        be expected. Textual's own empty default screen would be composed, styled and laid out
+        under it for nothing, before the first frame."""
+        screen: AppScreen
         if self.client is None and self._connect is None:
             from ccc_tui.tui.screens.first_run import FirstRunScreen
 
-            self.push_screen(FirstRunScreen(self.context, self.launch))
-            return
-        self.push_screen(self._home())
+            screen = FirstRunScreen(self.context, self.launch)
+        else:
+            screen = self._home()
+        # A new session switches this screen for another. `switch_screen` drops the result
+        # callback `push_screen` gives a screen, which Textual's default screen lacks (Textual
+        # issue #2650): give it the one a push would.
+        screen._push_result_callback(self, None)
+        return screen
+
+    def on_mount(self) -> None:
+        watch_terminal(self)  # a closed window or a dropped SSH link must not leave us spinning
         self._open_initial_contact()
 
     def _home(self) -> SearchScreen:
@@ -190,8 +201,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
         self._connect = None
         from ccc_tui.tui.screens.first_run import FirstRunScreen
 
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self.go_home()
         self.switch_screen(FirstRunScreen(self.context, self.launch, error=message.error))
 
     @work(thread=True, group="warm-up", exit_on_error=False)
@@ -271,7 +281,8 @@ class CccApp(RoutesWorkerFailures, App[int]):
                 screen.reload_history()
 
     def go_home(self) -> None:
-        while len(self.screen_stack) > 2:
+        """Back to the bottom of the stack: home (or the first-run screen in its place)."""
+        while len(self.screen_stack) > 1:
             self.pop_screen()
 
     # ---- settings and sessions (first run, switching profiles) ----
@@ -289,8 +300,7 @@ class CccApp(RoutesWorkerFailures, App[int]):
         old, self.client = self.client, message.session.client
         self._connect = None  # a client still being built for the launch is closed when it comes
         self.context = message.session.context
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self.go_home()
         self.switch_screen(self._home())
         self._open_initial_contact()
         if old is not None:
