@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
@@ -104,8 +104,8 @@ def build_app(data_dir: Path, shot: Shot) -> CccApp:
             body = {"Data": dataset.call_data(DEMO_INSTANCE_ID, SHOWCASE[name])}
             store.record(v2017.parse_call(body, SHOWCASE[name]), DEMO_INSTANCE_ID)
     # The demo's own context, in the pictures' fixed zone and a throw-away home's downloads.
-    context = replace(
-        demo_context(shot.instance), tz=ZONE, download_dir=data_dir / "Downloads" / "ccc-tui"
+    context = demo_context(shot.instance)._replace(
+        tz=ZONE, download_dir=data_dir / "Downloads" / "ccc-tui"
     )
     if shot.first_run:
         welcome = AppContext(instance_id="", label="default · cn-shanghai", tz=ZONE)

@@ -624,13 +624,12 @@ async def test_loading_says_what_it_loads_from_where(tmp_path: Path) -> None:
 async def test_the_header_shows_an_endpoint_override_until_it_must_give_way(
     tmp_path: Path,
 ) -> None:
-    from dataclasses import replace
 
     from ccc_tui.tui.widgets.context_bar import ContextBar
 
     app = build_app(tmp_path)
-    app.context = replace(
-        app.context, demo=False, label="prod · cn-shanghai", endpoint="http://127.0.0.1:8931"
+    app.context = app.context._replace(
+        demo=False, label="prod · cn-shanghai", endpoint="http://127.0.0.1:8931"
     )
     async with app.run_test(size=(140, 24)) as pilot:
         await pilot.pause()

@@ -23,10 +23,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ccc_tui.calls.files import DIR_MODE, FILE_MODE, ensure_private_dir
 
@@ -143,8 +142,9 @@ def outcome_text(call: Call) -> str:
     return "not found" if call.is_empty else outcome_of(call).line()
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
+    """One looked-up call, a row of the history (a NamedTuple: see profiles.context.AppContext)."""
+
     instance_id: str
     contact_id: str
     looked_up: datetime

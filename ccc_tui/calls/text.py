@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from datetime import timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 __all__ = [
@@ -36,16 +36,13 @@ Align = Literal["left", "right", "center"]
 # A terminal acts on these rather than printing them. String sequences (OSC — which includes OSC 52
 # clipboard writes —, DCS, SOS, PM, APC) run to BEL or ST; an unterminated one is dropped to the end,
 # exactly as a terminal would swallow it.
-_ESCAPES = re.compile(
-    r"""
+_ESCAPES = r"""
       (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]                          # CSI …final
     | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) .*? (?:\x07|\x1b\\|\x9c|\Z)  # OSC/DCS/SOS/PM/APC
     | \x1b [ -/]* [0-~]                                             # other two-byte escapes
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
-_NEWLINES = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+"""
+_SURROGATES = r"[\ud800-\udfff]"
+_NEWLINES = r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]"
 # Bidi embeddings/overrides and isolates can make text read differently from what it is.
 _BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 # Remaining C0, DEL and C1 become a visible replacement so that tampering shows; NUL just goes.
@@ -55,6 +52,17 @@ _CONTROLS.update(_BIDI)
 
 _VS16 = "\ufe0f"
 _ZWJ = "\u200d"
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Compiled on first need, not at import (~1 ms before the first frame): most text is
+    printable ASCII and never needs them."""
+    return (
+        re.compile(_SURROGATES),
+        re.compile(_ESCAPES, re.VERBOSE | re.DOTALL),
+        re.compile(_NEWLINES),
+    )
 
 
 def safe_text(value: object, max_len: int | None = None, *, multiline: bool = False) -> str:
@@ -69,9 +77,10 @@ def safe_text(value: object, max_len: int | None = None, *, multiline: bool = Fa
         return ""
     text = value if isinstance(value, str) else str(value)
     if not text.isascii() or not text.isprintable():
-        text = _SURROGATES.sub("\ufffd", text)  # lone surrogates cannot even be encoded
-        text = _ESCAPES.sub("", text)
-        text = _NEWLINES.sub("\n" if multiline else " ", text)
+        surrogates, escapes, newlines = _patterns()
+        text = surrogates.sub("\ufffd", text)  # lone surrogates cannot even be encoded
+        text = escapes.sub("", text)
+        text = newlines.sub("\n" if multiline else " ", text)
         text = text.translate(_CONTROLS)
     if max_len is not None:
         text = cut(text, max_len)

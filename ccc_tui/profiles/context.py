@@ -3,10 +3,9 @@ for; built once at launch. No Textual, and cheap to import (no configuration, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ccc_tui.calls.zone import zone_label
 from ccc_tui.profiles.fields import DEFAULT_MAX_DOWNLOAD_MB, FIXED_ZONE_NAMES
@@ -17,8 +16,11 @@ if TYPE_CHECKING:
     from ccc_tui.profiles.config import Config
 
 
-@dataclass(frozen=True, slots=True)
-class AppContext:
+class AppContext(NamedTuple):
+    """Where the app points and how it shows times: the header's words, the zone, the language,
+    where recordings go. A NamedTuple, as are the other plain records loaded before the first
+    frame: ~0.3 ms to define, where a frozen dataclass takes ~0.8."""
+
     instance_id: str
     label: str  # e.g. "DEMO" or "prod · cn-shanghai"
     demo: bool = False
@@ -49,7 +51,7 @@ class AppContext:
         """This context once the instance's API version is known (itself while it is not)."""
         if not version or version == self.api_version:
             return self
-        return replace(self, api_version=version)
+        return self._replace(api_version=version)
 
     def zone_cycle(self) -> tuple[tzinfo | None, ...]:
         """The zones `z` steps through: the profile's, the machine's, UTC (each once)."""
@@ -63,7 +65,7 @@ class AppContext:
         """This context showing times in the next zone of the cycle."""
         zones = self.zone_cycle()
         at = next((i for i, zone in enumerate(zones) if same_zone(zone, self.tz)), -1)
-        return replace(self, tz=zones[(at + 1) % len(zones)], home=self.home_tz)
+        return self._replace(tz=zones[(at + 1) % len(zones)], home=self.home_tz)
 
 
 def same_zone(a: tzinfo | None, b: tzinfo | None) -> bool:
@@ -92,9 +94,9 @@ def zone_from_name(name: str | None) -> tzinfo | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class LaunchTarget:
-    """What the command line asked for, kept so a later session is built the same way."""
+class LaunchTarget(NamedTuple):
+    """What the command line asked for, kept so a later session is built the same way (a
+    NamedTuple: see AppContext)."""
 
     profile: str | None = None
     instance_id: str | None = None

@@ -8,7 +8,7 @@ them from thread workers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +91,7 @@ def demo_session(like: AppContext | None = None) -> Session:
 
     context = demo_context(like.instance_id if like is not None and like.demo else None)
     if like is not None:
-        context = replace(context, language=like.language)
+        context = context._replace(language=like.language)
     return Session(client=demo_client(instance_id=context.instance_id), context=context)
 
 

@@ -1,8 +1,10 @@
-"""Messages that cross screens: dataclasses (Textual's Message runs `__post_init__` for them)."""
+"""Messages that cross screens.
+
+Written as Textual writes its own (an `__init__` that stores the fields), not as dataclasses:
+these modules load before the first frame, and a dataclass costs ~0.3 ms to create."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -13,59 +15,67 @@ if TYPE_CHECKING:
     from ccc_tui.profiles.session import Session
 
 
-@dataclass
 class OpenCall(Message):
     """Ask the app to open the call screen for a (validated) contact id."""
 
-    contact_id: str
+    def __init__(self, contact_id: str) -> None:
+        super().__init__()
+        self.contact_id = contact_id
 
 
-@dataclass
 class SessionBuilt(Message):
     """A worker built a session (client and context) from the demo or a profile."""
 
-    session: Session
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
 
 
-@dataclass
 class SessionFailed(Message):
     """Building a session failed: no usable credentials, a rejected key, a bad profile."""
 
-    error: CccError
+    def __init__(self, error: CccError) -> None:
+        super().__init__()
+        self.error = error
 
 
-@dataclass
 class WorkerFailed(Message):
     """A worker raised what it did not expect: a bug. The app reports it; the session goes on."""
 
-    worker: str
-    error: BaseException
+    def __init__(self, worker: str, error: BaseException) -> None:
+        super().__init__()
+        self.worker = worker
+        self.error = error
 
 
-@dataclass
 class HistoryChanged(Message):
     """A call was written to the history (in a thread): home reads its list again."""
 
-    instance_id: str
+    def __init__(self, instance_id: str) -> None:
+        super().__init__()
+        self.instance_id = instance_id
 
 
-@dataclass
 class Connected(Message):
     """The client the app started without is built (after the first frame, in a thread)."""
 
-    client: CccClient
+    def __init__(self, client: CccClient) -> None:
+        super().__init__()
+        self.client = client
 
 
-@dataclass
 class ConnectFailed(Message):
     """Building that client failed: no usable credentials after all, or a bad setting."""
 
-    error: CccError
+    def __init__(self, error: CccError) -> None:
+        super().__init__()
+        self.error = error
 
 
-@dataclass
 class StoreOpened(Message):
     """The history store is open (in a thread, after the first frame); `notice`: what the user
     should hear about it (a file moved aside, history off), if anything."""
 
-    notice: str | None
+    def __init__(self, notice: str | None) -> None:
+        super().__init__()
+        self.notice = notice

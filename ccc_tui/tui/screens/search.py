@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
@@ -94,23 +93,26 @@ class SearchScreen(AppScreen):
         Binding("escape", "escape", "Clear", show=False),
     ]
 
-    @dataclass
     class HistoryLoaded(Message):
-        """The store's newest calls, read in a thread; `asked` orders the answers."""
+        """The store's newest calls, read in a thread; `asked` orders the answers. `enabled`
+        False: history is off for this session (the store says why)."""
 
-        asked: int
-        entries: list[HistoryEntry]
-        enabled: bool = True  # False: history is off for this session (the store says why)
+        def __init__(self, asked: int, entries: list[HistoryEntry], enabled: bool = True) -> None:
+            super().__init__()
+            self.asked = asked
+            self.entries = entries
+            self.enabled = enabled
 
     class PartsLoaded(Message):
         """The modules of the parts mounted after the first frame are imported."""
 
-    @dataclass
     class HistoryNote(Message):
         """What became of a forget, or why the list could not be read: a sentence for the user."""
 
-        text: str
-        warning: bool = False
+        def __init__(self, text: str, warning: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.warning = warning
 
     def __init__(
         self,

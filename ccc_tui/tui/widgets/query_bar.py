@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,12 +30,13 @@ class QueryBar(Vertical):
     QueryBar #validation.-ok { color: $foreground-muted; }
     """
 
-    @dataclass
     class _Stored(Message):
         """The instance's stored queries, newest first, read in a thread."""
 
-        instance_id: str
-        queries: list[str]
+        def __init__(self, instance_id: str, queries: list[str]) -> None:
+            super().__init__()
+            self.instance_id = instance_id
+            self.queries = queries
 
     def __init__(
         self, store: HistoryStore, instance_id: str, hint: str, *, id: str | None = None
