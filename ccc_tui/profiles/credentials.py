@@ -21,9 +21,8 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ccc_tui.api.auth import AccessKey, Secret, mask_key_id
 from ccc_tui.api.errors import ConfigurationError, CredentialsError
@@ -70,9 +69,9 @@ _REFUSED_MODE_ADVICE = (
 # ---- the report ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ChainStep:
-    """One source of the chain as it was tried: found a key, or why not."""
+class ChainStep(NamedTuple):
+    """One source of the chain as it was tried: found a key, or why not. (NamedTuples, like the
+    configuration's records: this module loads before the first frame.)"""
 
     source: str  # env | keyring | aliyun-cli | credentials-file
     label: str  # plain words: "environment variables", "OS keyring", …
@@ -80,8 +79,7 @@ class ChainStep:
     reason: str  # for a skipped source: why; for the winner: where the key came from
 
 
-@dataclass(frozen=True, slots=True)
-class ChainReport:
+class ChainReport(NamedTuple):
     """The outcome of the chain: the winning key (if any) and every source tried until then."""
 
     profile: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -226,7 +226,7 @@ async def _remote_checks(key: AccessKey | None, target: Target, demo: bool) -> l
         checks.append(Check("instance", SKIP, "not checked (no connection)"))
         return checks
     if demo:
-        target = replace(target, instance_id=client.instance_id)
+        target = target._replace(instance_id=client.instance_id)
     async with client:
         # Endpoint, TLS, signature: one cheap signed call (under an undecided auto, one per API).
         listing = _listing_words(client)

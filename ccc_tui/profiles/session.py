@@ -8,9 +8,8 @@ them from thread workers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ccc_tui.api import versions
 from ccc_tui.api.endpoints import endpoint_for_region
@@ -36,8 +35,9 @@ if TYPE_CHECKING:
     from ccc_tui.api.client import CccClient
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(NamedTuple):
+    """A client and the context it serves (a NamedTuple: loaded before the first frame)."""
+
     client: CccClient
     context: AppContext
 
