@@ -388,6 +388,16 @@ def test_console_script_demo_json(tmp_path: Path) -> None:
     assert len(result.stdout.splitlines()) == 2
 
 
+def test_every_character_json_escapes_is_one_isprintable_rejects() -> None:
+    """json_text skips its search on a printable line: that is only safe while it holds."""
+    from ccc_tui.calls.export import _JSON_INERT, json_text
+
+    assert [hex(code) for code in _JSON_INERT if chr(code).isprintable()] == []
+    for code in _JSON_INERT:
+        line = json_text({"name": f"张伟{chr(code)}"})
+        assert chr(code) not in line and json.loads(line) == {"name": f"张伟{chr(code)}"}
+
+
 def test_json_output_escapes_what_a_terminal_would_act_on(capsys: pytest.CaptureFixture[str]) -> None:
     """C1 controls (CSI, OSC, ST), DEL and U+202E reached the terminal raw inside JSON strings."""
     code, out, _ = run_cli(["show", SHOWCASE["hostile"], "--demo", "--json"], capsys)
