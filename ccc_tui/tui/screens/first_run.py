@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from ccc_tui.api.errors import CccError
+from ccc_tui.api.errors import CccError, CredentialsError
 from ccc_tui.calls.text import safe_text
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.credentials import ChainReport
@@ -57,6 +57,13 @@ WAYS: tuple[tuple[str, str, str], ...] = (
     ("d", "Try the demo", "a built-in call center with sample calls; nothing to set up."),
 )
 
+
+# Home gave way to this screen: the key the profile counted on (most often one `login` stored in
+# the OS keyring) was not there after all.
+NO_KEY_AFTER_ALL = (
+    "✗ Cannot continue yet: no source gave a usable AccessKey after all. Each one's reason is "
+    "listed above."
+)
 
 _NO_KEYRING_LOGIN = (
     "needs a working OS keyring to keep the secret, and this host has none (no plaintext "
@@ -120,7 +127,10 @@ class FirstRunScreen(AppScreen):
     def on_mount(self) -> None:
         # After the first frame: the chain probes the keyring, which costs more than the frame.
         after_first_frame(self, self.action_recheck)
-        if self._error is not None:
+        if isinstance(self._error, CredentialsError):
+            # The chain's report below says the same, source by source: not twice.
+            self._status(NO_KEY_AFTER_ALL, error=True)
+        elif self._error is not None:
             self._status(rejection_text(self._error, None, "Cannot continue yet"), error=True)
 
     # ---- text ----------------------------------------------------------------------------------
