@@ -206,6 +206,30 @@ def test_dash_reads_contact_ids_from_stdin(
     ]
 
 
+def test_dash_takes_the_contact_ids_of_find_s_json_lines(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`find --json | ccc-tui show -` without jq: each JSON line gives its contact_id (a `#` in
+    a name is not a comment there)."""
+    import io
+
+    lines = [
+        json.dumps({"contact_id": "2020927020", "agents": ["#1 张伟"]}, ensure_ascii=False),
+        "1096645650",
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run_cli(["show", "-", "--demo", "--json"], capsys)
+    assert code == 0
+    assert [json.loads(line)["contact_id"] for line in out.splitlines()] == [
+        "2020927020",
+        "1096645650",
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO('1096645650\n{"id": "2020927020"}\n'))
+    code, _, err = run_cli(["show", "-", "--demo", "--json"], capsys)
+    assert code == 2
+    assert "stdin line 2 is not a JSON object with a contact_id" in err
+
+
 def test_markdown_keeps_whole_summary_lines(capsys: pytest.CaptureFixture[str]) -> None:
     """Only table cells may be cut: the release line used to lose its end at 60 columns."""
     code, out, _ = run_cli(["show", "1096645650", "--demo", "--markdown"], capsys)

@@ -32,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="print calls' events and recordings (no UI)",
         description=(
             "Print each call's summary (how it ended, from its events), event trail and "
-            "recordings. CONTACT_ID '-' reads ContactIds from stdin, one per line. Exit codes: 0 "
+            "recordings. CONTACT_ID '-' reads ContactIds from stdin, one per line, or the JSON "
+            "Lines of `find --json` / `show --json` (their contact_id). Exit codes: 0 "
             "all found, 1 an API or network error, 2 bad usage or input, 3 missing or rejected "
             "credentials or configuration, 4 a contact the instance does not know (the others "
             "are still printed). With several kinds in one batch: 3, then 1, then 4."
@@ -60,17 +61,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _expand_stdin(raw_ids: list[str]) -> list[str]:
-    """`-` stands for the ContactIds on stdin, one per line; blank lines and `#` comments go."""
+    """`-` stands for the ContactIds on stdin, one per line; blank lines and `#` comments go. A
+    line that is a JSON object (`find --json | ccc-tui show -`, no jq needed) gives its
+    `contact_id`; ValueError when it has none."""
     out: list[str] = []
     for raw in raw_ids:
         if raw != "-":
             out.append(raw)
             continue
-        for line in sys.stdin:
-            text = line.split("#", 1)[0].strip()
+        for number, line in enumerate(sys.stdin, start=1):
+            text = line.strip()
+            if text.startswith("{"):
+                out.append(_contact_id_of_json(text, number))
+                continue
+            text = text.split("#", 1)[0].strip()
             if text:
                 out.append(text)
     return out
+
+
+def _contact_id_of_json(text: str, number: int) -> str:
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    contact_id = value.get("contact_id") if isinstance(value, dict) else None
+    if not isinstance(contact_id, str):
+        raise ValueError(f"stdin line {number} is not a JSON object with a contact_id")
+    return contact_id
 
 
 def run(args: argparse.Namespace) -> int:
