@@ -24,8 +24,9 @@ from ccc_tui.emulator.constants import DEMO_INSTANCE_ID
 from ccc_tui.profiles import session
 from ccc_tui.profiles.context import AppContext
 from ccc_tui.profiles.demo import demo_client
-from ccc_tui.profiles.session import LaunchTarget
+from ccc_tui.profiles.session import LaunchTarget, demo_session
 from ccc_tui.tui.app import CccApp
+from ccc_tui.tui.messages import SessionBuilt
 from ccc_tui.tui.screens.first_run import FirstRunScreen
 from ccc_tui.tui.screens.search import SearchScreen
 from ccc_tui.tui.screens.settings import SettingsScreen
@@ -128,6 +129,13 @@ async def test_d_switches_to_the_demo_and_the_search_screen(tmp_path: Path) -> N
         assert [type(s).__name__ for s in app.screen_stack] == ["SearchScreen"]
         instances = await app.client.list_instances()  # the client works
         assert DEMO_INSTANCE_ID in {i.instance_id for i in instances}
+        # Another session (a profile picked in the settings, say) replaces that home in turn:
+        # the bottom screen stays one, and it is a new one.
+        first_home = app.screen
+        app.post_message(SessionBuilt(demo_session(app.context)))
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack] == ["SearchScreen"]
+        assert app.screen is not first_home
 
 
 async def test_l_opens_the_credentials_part_of_settings_and_logging_in_continues(
