@@ -190,6 +190,13 @@ def measure_version(
     print(f"  speed-up: {slow / fast:.1f}x (budget: >= {BUDGET:g}x)", flush=True)
     short = SHORT[version]
     client, server = cpu_per_page(concurrent)
+    serial_client, serial_server = cpu_per_page(serial)
+    # Concurrent, this process's CPU bounds the run; one at a time, every page waits the latency
+    # and both sides' CPU. So no concurrency beats (latency + both CPUs a page one at a time) /
+    # (this process's CPU a page concurrent): on a slower or busier machine the ceiling falls, and
+    # the speed-up with it.
+    ceiling = (opts.latency_ms + serial_client + (serial_server or 0.0)) / client
+    print(f"  CPU-bound ceiling at this machine's speed: {ceiling:.1f}x", flush=True)
     measures = [
         Measure(
             f"find --json {opts.rows // 1000}k rows, {short} (L={opts.latency_ms:g})",
@@ -201,6 +208,7 @@ def measure_version(
             yardstick="one page at a time",
             note=f"concurrent {fast:.2f} s, one page at a time {slow:.2f} s",
         ),
+        Measure(f"find CPU-bound ceiling, {short}", ceiling, "×", ""),
         Measure(f"find CPU a page, {short}: client", client, "ms", ""),
     ]
     if server is not None:
