@@ -144,7 +144,8 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
         text = json.dumps(value, ensure_ascii=False, indent=indent)
     # Every character to escape is one `isprintable` rejects (a test holds the set to that): a
     # printable line, as listings almost always are, is known clean at 3× the search's speed.
-    if text.isascii() or text.isprintable() or _JSON_INERT_SEARCH(text) is None:
+    # (Not `isascii`: DEL is ASCII, and JSON leaves it raw.)
+    if text.isprintable() or _JSON_INERT_SEARCH(text) is None:
         return text
     return text.translate(_JSON_INERT)
 
