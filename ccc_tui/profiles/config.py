@@ -168,9 +168,9 @@ def _unknown_key_message(key: str) -> str:
 # ---- the parsed file ----------------------------------------------------------------------------
 
 
-# The parsed file and the effective target are NamedTuples, not frozen dataclasses: the profile
-# path loads this module before the first frame, where a frozen dataclass costs ~0.7 ms to define
-# and a NamedTuple ~0.2. Their mappings default to one shared read-only empty mapping.
+# The parsed file and the effective target are NamedTuples (see profiles.context.AppContext: the
+# profile path loads this module before the first frame). Their mappings default to one shared
+# read-only empty mapping.
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 

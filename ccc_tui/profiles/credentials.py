@@ -70,8 +70,8 @@ _REFUSED_MODE_ADVICE = (
 
 
 class ChainStep(NamedTuple):
-    """One source of the chain as it was tried: found a key, or why not. (NamedTuples, like the
-    configuration's records: this module loads before the first frame.)"""
+    """One source of the chain as it was tried: found a key, or why not (this and the report are
+    NamedTuples: see profiles.context.AppContext)."""
 
     source: str  # env | keyring | aliyun-cli | credentials-file
     label: str  # plain words: "environment variables", "OS keyring", …

@@ -135,8 +135,8 @@ def _check_megabytes(value: object) -> str:
 
 
 class ProfileField(NamedTuple):
-    """A setting of a profile: how it is shown, checked and overridden (a NamedTuple: this
-    module loads before the first frame, where a frozen dataclass costs ~0.6 ms to define)."""
+    """A setting of a profile: how it is shown, checked and overridden (a NamedTuple: see
+    profiles.context.AppContext)."""
 
     key: str
     label: str  # in the settings form and `config show`

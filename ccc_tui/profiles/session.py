@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 
 class Session(NamedTuple):
-    """A client and the context it serves (a NamedTuple: loaded before the first frame)."""
+    """A client and the context it serves (a NamedTuple: see profiles.context.AppContext)."""
 
     client: CccClient
     context: AppContext

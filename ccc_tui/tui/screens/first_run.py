@@ -128,7 +128,7 @@ class FirstRunScreen(AppScreen):
         # After the first frame: the chain probes the keyring, which costs more than the frame.
         after_first_frame(self, self.action_recheck)
         if isinstance(self._error, CredentialsError):
-            # The chain's report below says the same, source by source: not twice.
+            # The chain's report above the status says the same, source by source: not twice.
             self._status(NO_KEY_AFTER_ALL, error=True)
         elif self._error is not None:
             self._status(rejection_text(self._error, None, "Cannot continue yet"), error=True)
