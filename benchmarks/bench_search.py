@@ -47,7 +47,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from benchmarks.bench_timeline import FrameClock, GcWatch, ScrollbarClock, Step, _rss_mb, press
+from benchmarks.bench_timeline import (
+    FrameClock,
+    Frames,
+    GcWatch,
+    ScrollbarClock,
+    Step,
+    _rss_mb,
+    press,
+)
 from benchmarks.report import Measure, add_measures_argument, write_measures
 from ccc_tui.calls.search import Row
 from ccc_tui.emulator.faults import Faults
@@ -58,7 +66,6 @@ from tests.apphelpers import build_app
 
 STEP_MS = 16.0
 MEMORY_MB = 40.0
-FRAME_MS = 16.0
 BIG = (200, 60)
 
 
@@ -286,16 +293,7 @@ def main() -> None:
                 flush=True,
             )
         every = [s for steps in results.values() for s in steps]
-        slow = [s for s in every if s.work > FRAME_MS]
-        worst = max(every, key=lambda s: s.work)
-        print(
-            f"  worst frame {worst.work:.1f} ms"
-            + (f" (a generation-{worst.generation} collection took {worst.gc:.1f} ms of it)"
-               if worst.generation >= 0 else "")
-            + f"; {len(slow)} of {len(every)} frames over {FRAME_MS:.0f} ms,"
-            f" {sum(s.generation >= 0 for s in slow)} of them during a garbage collection",
-            flush=True,
-        )
+        print(f"  {Frames.of(every).line(len(every))}", flush=True)
         for key, steps in results.items():
             measures.append(
                 Measure(

@@ -491,6 +491,43 @@ def _spread(values: list[float]) -> str:
     return f"{statistics.median(values):.1f} [{min(values):.1f}–{max(values):.1f}]"
 
 
+@dataclass
+class Frames:
+    """The frames of a run against the 16 ms frame: the worst, those over it, those a collection
+    overlapped, and those a collection took over it (without the collection, under)."""
+
+    worst: Step
+    slow: list[Step]
+    slow_gc: list[Step]
+    pushed: list[Step]
+
+    @classmethod
+    def of(cls, steps: list[Step]) -> Frames:
+        slow = [s for s in steps if s.work > FRAME_MS]
+        slow_gc = [s for s in slow if s.generation >= 0]
+        # Young collections run during most frames; what matters is a frame that a collection
+        # took over 16 ms.
+        pushed = [s for s in slow_gc if s.work - s.gc <= FRAME_MS]
+        return cls(max(steps, key=lambda s: s.work), slow, slow_gc, pushed)
+
+    def line(self, total: int) -> str:
+        worst, slow_gc = self.worst, self.slow_gc
+        return (
+            f"worst frame {worst.work:.1f} ms"
+            + (f" (a generation-{worst.generation} collection took {worst.gc:.1f} ms of it)"
+               if worst.generation >= 0 else "")
+            + f"; {len(self.slow)} of {total} frames over {FRAME_MS:.0f} ms,"
+            f" {len(slow_gc)} of them during a garbage collection"
+            + (
+                f" (generations {sorted({s.generation for s in slow_gc})}, collecting"
+                f" {_spread([s.gc for s in slow_gc])} ms), {len(self.pushed)} taken over"
+                f" {FRAME_MS:.0f} ms by it"
+                if slow_gc
+                else ""
+            )
+        )
+
+
 def verdict(value: float, budget: float) -> str:
     return "ok" if value <= budget else "OVER BUDGET"
 
@@ -567,26 +604,9 @@ async def main() -> None:
             if "bare" not in key and not key.startswith("x")
             for s in steps
         ]
-        slow = [s for s in timeline if s.work > FRAME_MS]
-        slow_gc = [s for s in slow if s.generation >= 0]
-        # Young collections run during most frames; what matters is a frame that a collection
-        # took over 16 ms.
-        pushed = [s for s in slow_gc if s.work - s.gc <= FRAME_MS]
-        worst = max(timeline, key=lambda s: s.work)
-        print(
-            f"{label} timeline: worst frame {worst.work:.1f} ms"
-            + (f" (a generation-{worst.generation} collection took {worst.gc:.1f} ms of it)"
-               if worst.generation >= 0 else "")
-            + f"; {len(slow)} of {len(timeline)} frames over {FRAME_MS:.0f} ms,"
-            f" {len(slow_gc)} of them during a garbage collection"
-            + (
-                f" (generations {sorted({s.generation for s in slow_gc})}, collecting"
-                f" {_spread([s.gc for s in slow_gc])} ms), {len(pushed)} taken over"
-                f" {FRAME_MS:.0f} ms by it"
-                if slow_gc
-                else ""
-            )
-        )
+        frames = Frames.of(timeline)
+        worst = frames.worst
+        print(f"{label} timeline: {frames.line(len(timeline))}")
         if size != BIG:
             continue
         measures += [
@@ -607,10 +627,10 @@ async def main() -> None:
             Measure(f"timeline worst frame, {label}", worst.work, "ms", "",
                     note=f"generation-{worst.generation} GC {worst.gc:.1f} ms in it"
                     if worst.generation >= 0 else ""),
-            Measure(f"timeline frames a GC took over {FRAME_MS:.0f} ms, {label}", len(pushed),
-                    "", "none", limit=0,
-                    note=f"{len(slow_gc)} of {len(slow)} frames over {FRAME_MS:.0f} ms overlapped"
-                    " a collection"),
+            Measure(f"timeline frames a GC took over {FRAME_MS:.0f} ms, {label}",
+                    len(frames.pushed), "", "none", limit=0,
+                    note=f"{len(frames.slow_gc)} of {len(frames.slow)} frames over"
+                    f" {FRAME_MS:.0f} ms overlapped a collection"),
         ]
     rss = memory_in_own_process(args.events, args.steps, "rss")
     traced = memory_in_own_process(args.events, args.steps, "traced")
